@@ -1,0 +1,72 @@
+/* mod_sslx.c - the module record and its hooks.  Each hook is a thin
+ * wrapper around the subsystem that owns the phase; no logic lives here.
+ */
+#include "sslx_private.h"
+
+#include <http_core.h>
+#include <http_connection.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <http_ssl.h>
+#include <ap_expr.h>
+
+#include "sslx_config.h"
+#include "sslx_init.h"
+#include "sslx_conn.h"
+#include "sslx_io.h"
+#include "sslx_request.h"
+#include "sslx_vars.h"
+
+static int sslx_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    sslx_vars_register_log_handlers(pconf);
+    return OK;
+}
+
+static void sslx_register_hooks(apr_pool_t *p)
+{
+    /* Run after mod_ssl where both register the same thing, so lookups
+     * go through ap_ssl_var_lookup() and serve both modules. */
+    static const char *const after_mod_ssl[] = { "mod_ssl.c", NULL };
+    static const char *const before_mod_ssl[] = { "mod_ssl.c", NULL };
+    static const char *const before_http2[] = { "mod_http2.c", NULL };
+    static const char *const after_setenvif[] = { "mod_setenvif.c", NULL };
+
+    (void)p;
+    ap_hook_pre_config(sslx_pre_config, after_mod_ssl, NULL,
+                       APR_HOOK_MIDDLE);
+    ap_hook_check_config(sslx_init_check_config, NULL, NULL,
+                         APR_HOOK_MIDDLE);
+    ap_hook_post_config(sslx_init_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_connection(sslx_conn_pre_connection, NULL, NULL,
+                           APR_HOOK_MIDDLE);
+    ap_hook_process_connection(sslx_io_process_connection, NULL,
+                               before_http2, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(sslx_request_check, after_setenvif, NULL,
+                              APR_HOOK_MIDDLE);
+    ap_hook_fixups(sslx_request_fixups, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_http_scheme(sslx_request_scheme, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_default_port(sslx_request_default_port, NULL, NULL,
+                         APR_HOOK_MIDDLE);
+    ap_hook_ssl_conn_is_ssl(sslx_conn_is_ssl, NULL, before_mod_ssl,
+                            APR_HOOK_MIDDLE);
+    ap_hook_ssl_var_lookup(sslx_vars_lookup, NULL, before_mod_ssl,
+                           APR_HOOK_MIDDLE);
+    ap_hook_expr_lookup(sslx_vars_expr_lookup, NULL, before_mod_ssl,
+                        APR_HOOK_MIDDLE);
+    sslx_io_register_filters();
+}
+
+module AP_MODULE_DECLARE_DATA sslx_module = {
+    STANDARD20_MODULE_STUFF,
+    sslx_config_create_dir,
+    sslx_config_merge_dir,
+    sslx_config_create_srv,
+    sslx_config_merge_srv,
+    sslx_config_cmds,
+    sslx_register_hooks,
+    0
+};

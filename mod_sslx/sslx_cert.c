@@ -1,0 +1,203 @@
+/* sslx_cert.c - reading certificate chains and private keys from files
+ * (or pkcs11: URLs) into GnuTLS credentials.
+ *
+ * Files are parsed here rather than handed to GnuTLS whole so that each
+ * failure can be pinned on the right directive: a broken chain on
+ * SSLXCertificateFile, a broken or mismatching key on
+ * SSLXCertificateKeyFile.  URLs go straight to GnuTLS.
+ */
+#include "sslx_private.h"
+
+#include <apr_strings.h>
+#include <apr_time.h>
+#include <gnutls/x509.h>
+#include <gnutls/abstract.h>
+
+#include "sslx_cert.h"
+#include "sslx_x509.h"
+
+static const char *origin_text(apr_pool_t *p, const sslx_origin_t *o,
+                               const char *file)
+{
+    return apr_psprintf(p, "%s '%s' (%s:%d)", o->directive, file,
+                        o->file ? o->file : "?", o->line);
+}
+
+static const char *fail(apr_pool_t *p, const sslx_origin_t *o,
+                        const char *file, const char *why, int rv)
+{
+    return apr_psprintf(p, "%s: %s: %s (%s)", origin_text(p, o, file), why,
+                        gnutls_strerror(rv), gnutls_strerror_name(rv));
+}
+
+static int is_url(const char *name)
+{
+    return strncmp(name, "pkcs11:", 7) == 0
+           || (strchr(name, ':') && !strchr(name, '/'));
+}
+
+/* Copies a GnuTLS-loaded file into the pool so no malloc'd buffer lives on. */
+static int load_file(apr_pool_t *p, const char *path, gnutls_datum_t *out)
+{
+    gnutls_datum_t raw;
+    int rv;
+
+    rv = gnutls_load_file(path, &raw);
+    if (rv < 0) {
+        return rv;
+    }
+    out->data = apr_pmemdup(p, raw.data, raw.size);
+    out->size = raw.size;
+    gnutls_memset(raw.data, 0, raw.size);
+    gnutls_free(raw.data);
+    return 0;
+}
+
+static apr_status_t free_crt_list(void *data)
+{
+    gnutls_x509_crt_t *list = data;
+    unsigned i;
+
+    for (i = 0; list[i] != NULL; i++) {
+        gnutls_x509_crt_deinit(list[i]);
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t free_privkey(void *data)
+{
+    gnutls_x509_privkey_deinit(data);
+    return APR_SUCCESS;
+}
+
+/* Parses the chain; the list is NULL-terminated and freed with p. */
+static int parse_chain(apr_pool_t *p, const gnutls_datum_t *pem,
+                       gnutls_x509_crt_t **plist, unsigned *pcount)
+{
+    gnutls_x509_crt_t *raw;
+    unsigned n, i;
+    int rv;
+
+    rv = gnutls_x509_crt_list_import2(&raw, &n, pem, GNUTLS_X509_FMT_PEM,
+                                      GNUTLS_X509_CRT_LIST_SORT);
+    if (rv < 0) {
+        return rv;
+    }
+    *plist = apr_pcalloc(p, (n + 1) * sizeof(**plist));
+    for (i = 0; i < n; i++) {
+        (*plist)[i] = raw[i];
+    }
+    gnutls_free(raw);
+    apr_pool_cleanup_register(p, *plist, free_crt_list,
+                              apr_pool_cleanup_null);
+    *pcount = n;
+    return n > 0 ? 0 : GNUTLS_E_NO_CERTIFICATE_FOUND;
+}
+
+static int parse_key(apr_pool_t *p, const gnutls_datum_t *pem,
+                     gnutls_x509_privkey_t *pkey)
+{
+    int rv;
+
+    rv = gnutls_x509_privkey_init(pkey);
+    if (rv < 0) {
+        return rv;
+    }
+    apr_pool_cleanup_register(p, *pkey, free_privkey, apr_pool_cleanup_null);
+    return gnutls_x509_privkey_import2(*pkey, pem, GNUTLS_X509_FMT_PEM,
+                                       NULL, 0);
+}
+
+static const char *add_by_url(apr_pool_t *p,
+                              gnutls_certificate_credentials_t creds,
+                              const sslx_cert_pair_t *pair)
+{
+    const char *key = pair->key_file ? pair->key_file : pair->cert_file;
+    int rv;
+
+    rv = gnutls_certificate_set_x509_key_file2(creds, pair->cert_file, key,
+                                               GNUTLS_X509_FMT_PEM, NULL, 0);
+    if (rv < 0) {
+        return fail(p, &pair->cert_origin, pair->cert_file,
+                    apr_psprintf(p, "cannot load it with key '%s'", key), rv);
+    }
+    return NULL;
+}
+
+const char *sslx_cert_add_pair(apr_pool_t *p,
+                               gnutls_certificate_credentials_t creds,
+                               const sslx_cert_pair_t *pair)
+{
+    const sslx_origin_t *ko = pair->key_file ? &pair->key_origin
+                                             : &pair->cert_origin;
+    const char *kfile = pair->key_file ? pair->key_file : pair->cert_file;
+    gnutls_datum_t cert_pem, key_pem;
+    gnutls_x509_crt_t *chain;
+    gnutls_x509_privkey_t key;
+    unsigned count;
+    int rv;
+
+    if (is_url(pair->cert_file) || is_url(kfile)) {
+        return add_by_url(p, creds, pair);
+    }
+    if ((rv = load_file(p, pair->cert_file, &cert_pem)) < 0) {
+        return fail(p, &pair->cert_origin, pair->cert_file, "cannot read",
+                    rv);
+    }
+    if ((rv = parse_chain(p, &cert_pem, &chain, &count)) < 0) {
+        return fail(p, &pair->cert_origin, pair->cert_file,
+                    "no valid PEM certificate chain (leaf first)", rv);
+    }
+    if ((rv = load_file(p, kfile, &key_pem)) < 0) {
+        return fail(p, ko, kfile, "cannot read", rv);
+    }
+    rv = parse_key(p, &key_pem, &key);
+    memset(key_pem.data, 0, key_pem.size);
+    if (rv < 0) {
+        return fail(p, ko, kfile, "no usable unencrypted PEM private key",
+                    rv);
+    }
+    rv = gnutls_certificate_set_x509_key(creds, chain, count, key);
+    if (rv == GNUTLS_E_CERTIFICATE_KEY_MISMATCH) {
+        return fail(p, ko, kfile, apr_psprintf(p, "key does not match the "
+                    "certificate in '%s'", pair->cert_file), rv);
+    }
+    if (rv < 0) {
+        return fail(p, ko, kfile, "GnuTLS refused the certificate and key",
+                    rv);
+    }
+    return NULL;
+}
+
+const char *sslx_cert_validity_warning(apr_pool_t *p,
+                                       gnutls_certificate_credentials_t creds,
+                                       unsigned idx,
+                                       const sslx_cert_pair_t *pair,
+                                       apr_time_t now)
+{
+    gnutls_datum_t der;
+    gnutls_x509_crt_t crt;
+    time_t start, end, secs = apr_time_sec(now);
+
+    if (gnutls_certificate_get_crt_raw(creds, idx, 0, &der) < 0) {
+        return NULL;
+    }
+    if ((crt = sslx_x509_import(p, &der)) == NULL) {
+        return NULL;
+    }
+    start = gnutls_x509_crt_get_activation_time(crt);
+    end = gnutls_x509_crt_get_expiration_time(crt);
+    if (end != (time_t)-1 && end < secs) {
+        return apr_psprintf(p, "%s: certificate expired on %s",
+                            origin_text(p, &pair->cert_origin,
+                                        pair->cert_file),
+                            sslx_x509_not_after(p, crt));
+    }
+    if (start != (time_t)-1 && start > secs) {
+        return apr_psprintf(p, "%s: certificate is not valid before %s",
+                            origin_text(p, &pair->cert_origin,
+                                        pair->cert_file),
+                            sslx_x509_not_before(p, crt));
+    }
+    return NULL;
+}

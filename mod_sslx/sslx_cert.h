@@ -1,0 +1,39 @@
+/* sslx_cert.h - loading certificate chains and private keys into GnuTLS
+ * credentials, with errors that name the directive, file and reason.
+ */
+#ifndef SSLX_CERT_H
+#define SSLX_CERT_H
+
+#include <apr_pools.h>
+#include <gnutls/gnutls.h>
+
+/* Where a directive was written: for error messages after parsing. */
+typedef struct {
+    const char *directive;          /* NULL: not given */
+    const char *file;
+    int line;
+} sslx_origin_t;
+
+/* One certificate file with the key file configured next to it. */
+typedef struct {
+    const char *cert_file;
+    const char *key_file;           /* NULL: the key is in cert_file */
+    sslx_origin_t cert_origin;
+    sslx_origin_t key_origin;
+} sslx_cert_pair_t;
+
+/* Add the chain and key of pair to creds.  Returns NULL on success, else
+ * a message (from p) naming the directive, its place, the file and why. */
+const char *sslx_cert_add_pair(apr_pool_t *p,
+                               gnutls_certificate_credentials_t creds,
+                               const sslx_cert_pair_t *pair);
+
+/* A warning text (from p) when the leaf certificate at index idx of creds
+ * is expired or not yet valid at now; NULL when it is valid. */
+const char *sslx_cert_validity_warning(apr_pool_t *p,
+                                       gnutls_certificate_credentials_t creds,
+                                       unsigned idx,
+                                       const sslx_cert_pair_t *pair,
+                                       apr_time_t now);
+
+#endif /* SSLX_CERT_H */

@@ -1,0 +1,476 @@
+/* sslx_config.c - the SSLX* directives, and creation and merging of the
+ * server and directory configuration records.
+ *
+ * Every directive is listed twice in the table: under its SSLX name and
+ * under mod_ssl's name, so a mod_ssl configuration runs unchanged.  When
+ * mod_ssl itself is loaded, the mod_ssl-named entries decline and leave
+ * those directives to it.  Handlers check what can be checked while the
+ * file and line are known (files readable, priority strings valid); what
+ * needs several directives together is checked in sslx_init.c.
+ */
+#include "sslx_private.h"
+
+#include <apr_strings.h>
+#include <apr_file_io.h>
+#include <http_core.h>
+
+#include "sslx_config.h"
+#include "sslx_compat.h"
+
+sslx_srv_conf_t *sslx_config_srv(const server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &sslx_module);
+}
+
+sslx_dir_conf_t *sslx_config_dir(const ap_conf_vector_t *dir_config)
+{
+    return ap_get_module_config(dir_config, &sslx_module);
+}
+
+const char *sslx_config_where(apr_pool_t *p, const sslx_origin_t *o)
+{
+    return apr_psprintf(p, "%s:%d", o->file ? o->file : "(unknown)",
+                        o->line);
+}
+
+void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
+{
+    sslx_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
+
+    sc->server = s;
+    sc->engine = SSLX_UNSET;
+    sc->cert_pairs = apr_array_make(p, 2, sizeof(sslx_cert_pair_t));
+    sc->honor_cipher_order = SSLX_UNSET;
+    sc->strict_sni = SSLX_UNSET;
+    return sc;
+}
+
+static int merge_flag(int base, int add)
+{
+    return add == SSLX_UNSET ? base : add;
+}
+
+void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
+{
+    const sslx_srv_conf_t *base = basev;
+    const sslx_srv_conf_t *add = addv;
+    sslx_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
+
+    sc->server = add->server;
+    sc->engine = merge_flag(base->engine, add->engine);
+    sc->cert_pairs = add->cert_pairs->nelts ? add->cert_pairs
+                                            : base->cert_pairs;
+    if (add->priorities) {
+        sc->priorities = add->priorities;
+        sc->priorities_origin = add->priorities_origin;
+    }
+    else {
+        sc->priorities = base->priorities;
+        sc->priorities_origin = base->priorities_origin;
+    }
+    sc->protocol_prio = add->protocol_prio ? add->protocol_prio
+                                           : base->protocol_prio;
+    sc->cipher_prio = add->cipher_prio ? add->cipher_prio
+                                       : base->cipher_prio;
+    sc->honor_cipher_order = merge_flag(base->honor_cipher_order,
+                                        add->honor_cipher_order);
+    sc->strict_sni = merge_flag(base->strict_sni, add->strict_sni);
+    return sc;
+}
+
+void *sslx_config_create_dir(apr_pool_t *p, char *dir)
+{
+    (void)dir;
+    return apr_pcalloc(p, sizeof(sslx_dir_conf_t));
+}
+
+void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    const sslx_dir_conf_t *base = basev;
+    const sslx_dir_conf_t *add = addv;
+    sslx_dir_conf_t *dc = apr_pcalloc(p, sizeof(*dc));
+
+    if (add->options_set) {
+        *dc = *add;
+        return dc;
+    }
+    /* Relative options build on whatever the parent ended up with. */
+    dc->options_set = base->options_set;
+    dc->options = base->options;
+    dc->options_add = (base->options_add & ~add->options_del)
+                      | add->options_add;
+    dc->options_del = (base->options_del & ~add->options_add)
+                      | add->options_del;
+    return dc;
+}
+
+int sslx_config_options(const sslx_dir_conf_t *dc)
+{
+    int opts = dc->options_set ? dc->options : 0;
+
+    return (opts | dc->options_add) & ~dc->options_del;
+}
+
+/* The mod_ssl-named entries step aside when mod_ssl is loaded. */
+static int shadowed_by_mod_ssl(const cmd_parms *cmd)
+{
+    return strncasecmp(cmd->cmd->name, "SSLX", 4) != 0
+           && ap_find_linked_module("mod_ssl.c") != NULL;
+}
+
+static void note_origin(sslx_origin_t *o, const cmd_parms *cmd)
+{
+    o->directive = cmd->cmd->name;
+    o->file = cmd->directive->filename;
+    o->line = cmd->directive->line_num;
+}
+
+static const char *check_readable(cmd_parms *cmd, const char *path)
+{
+    apr_file_t *fd;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    char err[128];
+
+    rv = apr_file_open(&fd, path, APR_READ, APR_OS_DEFAULT, cmd->temp_pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, fd);
+        apr_file_close(fd);
+        if (rv == APR_SUCCESS && fi.size == 0) {
+            return apr_psprintf(cmd->pool, "%s: file '%s' is empty",
+                                cmd->cmd->name, path);
+        }
+        return NULL;
+    }
+    return apr_psprintf(cmd->pool, "%s: cannot read file '%s': %s",
+                        cmd->cmd->name, path,
+                        apr_strerror(rv, err, sizeof(err)));
+}
+
+/* A file argument: pkcs11: and other URLs go to GnuTLS untouched. */
+static const char *file_arg(cmd_parms *cmd, const char *arg,
+                            const char **ppath)
+{
+    if (ap_strchr_c(arg, ':') && !ap_strchr_c(arg, '/')) {
+        *ppath = arg;
+        return NULL;
+    }
+    if (strncmp(arg, "pkcs11:", 7) == 0) {
+        *ppath = arg;
+        return NULL;
+    }
+    *ppath = ap_server_root_relative(cmd->pool, arg);
+    if (!*ppath) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": invalid path '",
+                           arg, "'", NULL);
+    }
+    return check_readable(cmd, *ppath);
+}
+
+static const char *set_engine(cmd_parms *cmd, void *dc, const char *arg)
+{
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    if (!strcasecmp(arg, "on")) {
+        sc->engine = 1;
+    }
+    else if (!strcasecmp(arg, "off")) {
+        sc->engine = 0;
+    }
+    else if (!strcasecmp(arg, "optional")) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " optional (TLS "
+                           "upgrade of plain HTTP, RFC 2817) is not "
+                           "supported by mod_sslx", NULL);
+    }
+    else {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                           ": expected 'on' or 'off', not '", arg, "'",
+                           NULL);
+    }
+    return NULL;
+}
+
+/* mod_ssl pairs the n-th certificate with the n-th key, in any order. */
+static sslx_cert_pair_t *pair_slot(apr_array_header_t *pairs, int want_key)
+{
+    sslx_cert_pair_t *pair;
+    int i;
+
+    for (i = 0; i < pairs->nelts; i++) {
+        pair = &APR_ARRAY_IDX(pairs, i, sslx_cert_pair_t);
+        if (want_key ? !pair->key_origin.directive
+                     : !pair->cert_origin.directive) {
+            return pair;
+        }
+    }
+    pair = apr_array_push(pairs);
+    memset(pair, 0, sizeof(*pair));
+    return pair;
+}
+
+static const char *set_cert_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+    sslx_cert_pair_t *pair;
+    const char *path, *err;
+
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    if ((err = file_arg(cmd, arg, &path)) != NULL) {
+        return err;
+    }
+    pair = pair_slot(sc->cert_pairs, 0);
+    pair->cert_file = path;
+    note_origin(&pair->cert_origin, cmd);
+    return NULL;
+}
+
+static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+    sslx_cert_pair_t *pair;
+    const char *path, *err;
+
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    if ((err = file_arg(cmd, arg, &path)) != NULL) {
+        return err;
+    }
+    pair = pair_slot(sc->cert_pairs, 1);
+    pair->key_file = path;
+    note_origin(&pair->key_origin, cmd);
+    return NULL;
+}
+
+static const char *check_priority(cmd_parms *cmd, const char *text)
+{
+    gnutls_priority_t prio;
+    const char *errpos = NULL;
+    int rv;
+
+    rv = gnutls_priority_init(&prio, text, &errpos);
+    if (rv != GNUTLS_E_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: invalid GnuTLS priority "
+                            "string '%s' at '%s': %s", cmd->cmd->name, text,
+                            errpos ? errpos : "", gnutls_strerror(rv));
+    }
+    gnutls_priority_deinit(prio);
+    return NULL;
+}
+
+static const char *set_priorities(cmd_parms *cmd, void *dc, const char *arg)
+{
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+    const char *err;
+
+    (void)dc;
+    if ((err = check_priority(cmd, arg)) != NULL) {
+        return err;
+    }
+    sc->priorities = arg;
+    note_origin(&sc->priorities_origin, cmd);
+    return NULL;
+}
+
+static const char *set_protocol(cmd_parms *cmd, void *dc, int argc,
+                                char *const argv[])
+{
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+    const char *prio, *err = NULL;
+
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    prio = sslx_compat_protocol_priority(cmd->pool, argc, argv, &err);
+    if (!prio) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    if ((err = check_priority(cmd, apr_pstrcat(cmd->temp_pool, "NORMAL:",
+                                               prio, NULL))) != NULL) {
+        return err;
+    }
+    sc->protocol_prio = prio;
+    return NULL;
+}
+
+static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
+                                    const char *a2)
+{
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+    const char *prio, *err = NULL;
+
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    if (a2) {
+        /* "SSLCipherSuite TLSv1.3 ...": GnuTLS 1.3 suites come from the
+         * same cipher/MAC keywords, so only the default list is honest. */
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": per-"
+                           "protocol suite lists are not supported; use "
+                           "SSLXPriorities for TLS 1.3 suites", NULL);
+    }
+    prio = sslx_compat_cipher_priority(cmd->pool, a1, &err);
+    if (!prio) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    if ((err = check_priority(cmd, apr_pstrcat(cmd->temp_pool, "NORMAL:",
+                                               prio, NULL))) != NULL) {
+        return err;
+    }
+    sc->cipher_prio = prio;
+    return NULL;
+}
+
+static const char *set_honor_order(cmd_parms *cmd, void *dc, int flag)
+{
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    sslx_config_srv(cmd->server)->honor_cipher_order = flag;
+    return NULL;
+}
+
+static const char *set_strict_sni(cmd_parms *cmd, void *dc, int flag)
+{
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    sslx_config_srv(cmd->server)->strict_sni = flag;
+    return NULL;
+}
+
+static int option_bit(const char *name)
+{
+    if (!strcasecmp(name, "StdEnvVars")) {
+        return SSLX_OPT_STD_ENV_VARS;
+    }
+    if (!strcasecmp(name, "ExportCertData")) {
+        return SSLX_OPT_EXPORT_CERT_DATA;
+    }
+    if (!strcasecmp(name, "ExportBase64CertData")) {
+        return SSLX_OPT_EXPORT_B64_CERT;
+    }
+    return 0;
+}
+
+static const char *set_options(cmd_parms *cmd, void *dcv, const char *args)
+{
+    sslx_dir_conf_t *dc = dcv;
+    const char *word;
+    char action;
+    int bit;
+
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    while (*(word = ap_getword_conf(cmd->temp_pool, &args)) != '\0') {
+        action = (*word == '+' || *word == '-') ? *word++ : '\0';
+        if ((bit = option_bit(word)) == 0) {
+            return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                               ": unknown or unsupported option '", word,
+                               "'", NULL);
+        }
+        if (action == '+') {
+            dc->options_add |= bit;
+            dc->options_del &= ~bit;
+        }
+        else if (action == '-') {
+            dc->options_del |= bit;
+            dc->options_add &= ~bit;
+        }
+        else {
+            /* A bare word resets everything inherited, as in mod_ssl. */
+            if (!dc->options_set) {
+                dc->options = 0;
+            }
+            dc->options_set = 1;
+            dc->options |= bit;
+            dc->options_add = dc->options_del = 0;
+        }
+    }
+    return NULL;
+}
+
+/* mod_ssl directives with no GnuTLS meaning: accepted, said once. */
+static const char *set_ignored(cmd_parms *cmd, void *dc, const char *args)
+{
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    if (!strcasecmp(cmd->cmd->name, "SSLCompression")
+        && strcasecmp(args, "off") != 0) {
+        return "SSLCompression: TLS compression is not available with "
+               "GnuTLS (and is unsafe); use 'off' or remove the line";
+    }
+    if (!strcasecmp(cmd->cmd->name, "SSLInsecureRenegotiation")
+        && strcasecmp(args, "off") != 0) {
+        return "SSLInsecureRenegotiation: mod_sslx only allows secure "
+               "(RFC 5746) renegotiation; use 'off' or remove the line";
+    }
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, cmd->server,
+                 SSLXLOGNO(01001) "%s:%d: %s has no meaning with GnuTLS "
+                 "and is ignored", cmd->directive->filename,
+                 cmd->directive->line_num, cmd->cmd->name);
+    return NULL;
+}
+
+#define SRV RSRC_CONF
+
+const command_rec sslx_config_cmds[] = {
+    AP_INIT_TAKE1("SSLXEngine", set_engine, NULL, SRV,
+                  "on|off: TLS for this virtual host"),
+    AP_INIT_TAKE1("SSLEngine", set_engine, NULL, SRV,
+                  "mod_ssl name of SSLXEngine"),
+    AP_INIT_TAKE1("SSLXCertificateFile", set_cert_file, NULL, SRV,
+                  "certificate (chain, leaf first) in PEM, or a pkcs11: URL"),
+    AP_INIT_TAKE1("SSLCertificateFile", set_cert_file, NULL, SRV,
+                  "mod_ssl name of SSLXCertificateFile"),
+    AP_INIT_TAKE1("SSLXCertificateKeyFile", set_key_file, NULL, SRV,
+                  "private key in PEM, or a pkcs11: URL"),
+    AP_INIT_TAKE1("SSLCertificateKeyFile", set_key_file, NULL, SRV,
+                  "mod_ssl name of SSLXCertificateKeyFile"),
+    AP_INIT_TAKE1("SSLXPriorities", set_priorities, NULL, SRV,
+                  "GnuTLS priority string (versions, ciphers, groups)"),
+    AP_INIT_TAKE_ARGV("SSLXProtocol", set_protocol, NULL, SRV,
+                      "enabled protocols, mod_ssl syntax: all -TLSv1.1 ..."),
+    AP_INIT_TAKE_ARGV("SSLProtocol", set_protocol, NULL, SRV,
+                      "mod_ssl name of SSLXProtocol"),
+    AP_INIT_TAKE12("SSLXCipherSuite", set_cipher_suite, NULL, SRV,
+                   "OpenSSL-style cipher list, translated to GnuTLS"),
+    AP_INIT_TAKE12("SSLCipherSuite", set_cipher_suite, NULL, SRV,
+                   "mod_ssl name of SSLXCipherSuite"),
+    AP_INIT_FLAG("SSLXHonorCipherOrder", set_honor_order, NULL, SRV,
+                 "prefer the server's cipher order"),
+    AP_INIT_FLAG("SSLHonorCipherOrder", set_honor_order, NULL, SRV,
+                 "mod_ssl name of SSLXHonorCipherOrder"),
+    AP_INIT_FLAG("SSLXStrictSNIVHostCheck", set_strict_sni, NULL, SRV,
+                 "refuse clients without SNI on name-based vhosts"),
+    AP_INIT_FLAG("SSLStrictSNIVHostCheck", set_strict_sni, NULL, SRV,
+                 "mod_ssl name of SSLXStrictSNIVHostCheck"),
+    AP_INIT_RAW_ARGS("SSLXOptions", set_options, NULL, OR_OPTIONS,
+                     "+StdEnvVars +ExportCertData +ExportBase64CertData"),
+    AP_INIT_RAW_ARGS("SSLOptions", set_options, NULL, OR_OPTIONS,
+                     "mod_ssl name of SSLXOptions"),
+    AP_INIT_RAW_ARGS("SSLRandomSeed", set_ignored, NULL, SRV,
+                     "ignored: GnuTLS seeds itself"),
+    AP_INIT_RAW_ARGS("SSLPassPhraseDialog", set_ignored, NULL, SRV,
+                     "ignored: keys must not need a pass phrase"),
+    AP_INIT_RAW_ARGS("SSLCompression", set_ignored, NULL, SRV,
+                     "only 'off' is accepted"),
+    AP_INIT_RAW_ARGS("SSLInsecureRenegotiation", set_ignored, NULL, SRV,
+                     "only 'off' is accepted"),
+    { NULL }
+};

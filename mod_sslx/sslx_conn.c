@@ -1,0 +1,108 @@
+/* sslx_conn.c - the per-connection TLS record: its creation in
+ * pre_connection, its GnuTLS session and the cleanup that ends it.
+ *
+ * The session is created with the settings of the address's default vhost
+ * (c->base_server); the ClientHello hook in sslx_handshake.c may switch it
+ * to the vhost SNI names before GnuTLS looks at the hello.  Filters are
+ * added by name, so this file needs nothing from sslx_io.c.
+ */
+#include "sslx_private.h"
+
+#include <apr_strings.h>
+#include <http_connection.h>
+#include <http_core.h>
+
+#include "sslx_conn.h"
+#include "sslx_log.h"
+
+sslx_conn_t *sslx_conn_get(const conn_rec *c)
+{
+    if (c->master) {
+        c = c->master;
+    }
+    return ap_get_module_config(c->conn_config, &sslx_module);
+}
+
+int sslx_conn_is_ssl(conn_rec *c)
+{
+    sslx_conn_t *sc = sslx_conn_get(c);
+
+    return (sc && sc->state != SSLX_ST_PLAIN_HTTP) ? OK : DECLINED;
+}
+
+int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
+{
+    const sslx_tls_t *tls = sslx_config_srv(s)->tls;
+    int rv;
+
+    if (!tls) {
+        return GNUTLS_E_INTERNAL_ERROR;
+    }
+    sc->server = s;
+    if (tls == sc->tls) {
+        return 0;
+    }
+    sc->tls = tls;
+    if ((rv = gnutls_priority_set(sc->session, tls->priority)) < 0) {
+        return rv;
+    }
+    return gnutls_credentials_set(sc->session, GNUTLS_CRD_CERTIFICATE,
+                                  tls->creds);
+}
+
+static apr_status_t end_session(void *data)
+{
+    sslx_conn_t *sc = data;
+
+    gnutls_deinit(sc->session);
+    sc->session = NULL;
+    return APR_SUCCESS;
+}
+
+static int start_session(sslx_conn_t *sc)
+{
+    conn_rec *c = sc->c;
+    int rv;
+
+    rv = gnutls_init(&sc->session, GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH
+                     | GNUTLS_NO_SIGNAL);
+    if (rv < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, c, SSLXLOGNO(01201) "%s",
+                      sslx_log_describe(c->pool, "gnutls_init", rv));
+        return rv;
+    }
+    apr_pool_pre_cleanup_register(c->pool, sc, end_session);
+    gnutls_session_set_ptr(sc->session, sc);
+    if ((rv = sslx_conn_use_vhost(sc, c->base_server)) < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, c, SSLXLOGNO(01202) "%s",
+                      sslx_log_describe(c->pool, "applying the vhost's TLS "
+                                        "settings", rv));
+    }
+    return rv;
+}
+
+int sslx_conn_pre_connection(conn_rec *c, void *csd)
+{
+    sslx_srv_conf_t *conf = sslx_config_srv(c->base_server);
+    sslx_conn_t *sc;
+
+    (void)csd;
+    if (c->master || !conf->tls) {
+        return DECLINED;
+    }
+    sc = apr_pcalloc(c->pool, sizeof(*sc));
+    sc->c = c;
+    sc->state = SSLX_ST_INIT;
+    if (start_session(sc) < 0) {
+        /* Declining lets core finish its setup; the abort closes us. */
+        c->aborted = 1;
+        return DECLINED;
+    }
+    ap_set_module_config(c->conn_config, &sslx_module, sc);
+    sc->raw_in = apr_brigade_create(c->pool, c->bucket_alloc);
+    sc->raw_out = apr_brigade_create(c->pool, c->bucket_alloc);
+    sc->plain_in = apr_brigade_create(c->pool, c->bucket_alloc);
+    sc->in_filter = ap_add_input_filter(SSLX_FILTER_NAME, sc, NULL, c);
+    sc->out_filter = ap_add_output_filter(SSLX_FILTER_NAME, sc, NULL, c);
+    return OK;
+}

@@ -1,0 +1,69 @@
+/* sslx_conn.h - the TLS state of one client connection.
+ *
+ * Created in pre_connection from c->pool for connections to a TLS vhost;
+ * secondary connections (HTTP/2 streams) find their master's state
+ * through sslx_conn_get().
+ */
+#ifndef SSLX_CONN_H
+#define SSLX_CONN_H
+
+#include <apr_buckets.h>
+#include <gnutls/gnutls.h>
+#include <util_filter.h>
+
+#include "sslx_config.h"
+
+/* In chronological order; only ever moves forward. */
+typedef enum {
+    SSLX_ST_INIT,        /* filters installed, nothing read yet */
+    SSLX_ST_HANDSHAKE,   /* GnuTLS handshake in progress */
+    SSLX_ST_TRAFFIC,     /* handshake done, application data flows */
+    SSLX_ST_PLAIN_HTTP,  /* client spoke HTTP: TLS filters removed */
+    SSLX_ST_CLOSED,      /* close_notify sent, or connection failed */
+} sslx_conn_state_t;
+
+/* Facts about the session, computed once on first use. */
+typedef struct {
+    const char *protocol;       /* "TLSv1.3" */
+    const char *cipher;         /* OpenSSL name */
+    const char *session_id;     /* upper-case hex */
+    gnutls_x509_crt_t server_crt;
+    gnutls_datum_t server_der;
+} sslx_facts_t;
+
+typedef struct {
+    conn_rec *c;
+    gnutls_session_t session;
+    sslx_conn_state_t state;
+    server_rec *server;         /* vhost chosen by SNI, else base server */
+    const sslx_tls_t *tls;      /* that vhost's credentials and priority */
+    const char *sni;            /* server name the client sent, or NULL */
+
+    apr_bucket_brigade *raw_in;   /* ciphertext read, not yet pulled */
+    apr_bucket_brigade *raw_out;  /* ciphertext pushed, not yet passed on */
+    apr_bucket_brigade *plain_in; /* decrypted, not yet consumed */
+    ap_filter_t *in_filter;
+    ap_filter_t *out_filter;
+    apr_read_type_e block;        /* blocking mode for the current pull */
+    apr_status_t in_status;       /* last error from the filters below */
+    apr_status_t out_status;
+
+    sslx_facts_t facts;
+} sslx_conn_t;
+
+/* The TLS state for c, following c->master; NULL if not a TLS conn. */
+sslx_conn_t *sslx_conn_get(const conn_rec *c);
+
+/* pre_connection: set up TLS for connections to a TLS vhost. */
+int sslx_conn_pre_connection(conn_rec *c, void *csd);
+
+/* Switch the session to another vhost's settings (SNI). */
+int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s);
+
+/* ssl_conn_is_ssl hook. */
+int sslx_conn_is_ssl(conn_rec *c);
+
+/* Names of the connection filters. */
+#define SSLX_FILTER_NAME "SSLX"
+
+#endif /* SSLX_CONN_H */

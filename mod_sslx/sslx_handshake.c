@@ -1,0 +1,193 @@
+/* sslx_handshake.c - what mod_sslx decides during the handshake.
+ *
+ * A GnuTLS hook runs before the ClientHello is processed: it reads the
+ * server_name extension from the raw hello, finds the name-based vhost
+ * for it among the vhosts of the connection's address, and switches the
+ * session to that vhost's credentials and priorities while protocol
+ * versions can still change.  Names nobody serves keep the address's
+ * default vhost (RFC 6066 allows either; mod_ssl does the same).
+ */
+#include "sslx_private.h"
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+#include <http_core.h>
+#include <http_vhost.h>
+
+#include "sslx_handshake.h"
+#include "sslx_log.h"
+
+#define SSLX_EXT_SERVER_NAME 0
+#define SSLX_SNI_HOST_NAME   0
+
+typedef struct {
+    apr_pool_t *pool;
+    const char *name;
+} sni_parse_t;
+
+/* Host names only: letters, digits, '-', '.', '_' (a lenient but safe set;
+ * anything else is ignored rather than matched against vhosts). */
+static int is_host_name(const unsigned char *s, unsigned len)
+{
+    unsigned i;
+
+    if (len == 0 || len > 255) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!apr_isalnum(s[i]) && s[i] != '-' && s[i] != '.'
+            && s[i] != '_') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* server_name: list length (2), then entries of type (1), length (2). */
+static int read_server_name(void *ctx, unsigned tls_id,
+                            const unsigned char *data, unsigned size)
+{
+    sni_parse_t *sni = ctx;
+    unsigned list_len, name_len;
+
+    if (tls_id != SSLX_EXT_SERVER_NAME || size < 5) {
+        return 0;
+    }
+    list_len = (data[0] << 8) | data[1];
+    if (list_len + 2 != size || data[2] != SSLX_SNI_HOST_NAME) {
+        return 0;
+    }
+    name_len = (data[3] << 8) | data[4];
+    if (name_len + 5 > size || !is_host_name(data + 5, name_len)) {
+        return 0;
+    }
+    sni->name = apr_pstrmemdup(sni->pool, (const char *)data + 5, name_len);
+    return 0;
+}
+
+static int name_matches(const server_rec *s, const char *name)
+{
+    const char **names;
+    int i;
+
+    if (s->server_hostname && !strcasecmp(s->server_hostname, name)) {
+        return 1;
+    }
+    if (s->names) {
+        names = (const char **)s->names->elts;
+        for (i = 0; i < s->names->nelts; i++) {
+            if (names[i] && !strcasecmp(names[i], name)) {
+                return 1;
+            }
+        }
+    }
+    if (s->wild_names) {
+        names = (const char **)s->wild_names->elts;
+        for (i = 0; i < s->wild_names->nelts; i++) {
+            if (names[i] && !ap_strcasecmp_match(name, names[i])) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *name;
+    server_rec *found;
+} vhost_search_t;
+
+static int match_vhost(void *baton, conn_rec *c, server_rec *s)
+{
+    vhost_search_t *search = baton;
+
+    (void)c;
+    if (name_matches(s, search->name) && sslx_config_srv(s)->tls) {
+        search->found = s;
+        return 1;
+    }
+    return 0;
+}
+
+static void select_vhost(sslx_conn_t *sc, const char *name)
+{
+    vhost_search_t search;
+    int rv;
+
+    search.name = name;
+    search.found = NULL;
+    ap_vhost_iterate_given_conn(sc->c, match_vhost, &search);
+    if (!search.found) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01301)
+                      "SNI '%s' names no TLS vhost here, using %s", name,
+                      sc->server->server_hostname);
+        return;
+    }
+    if ((rv = sslx_conn_use_vhost(sc, search.found)) < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, sc->c, SSLXLOGNO(01302)
+                      "%s", sslx_log_describe(sc->c->pool, apr_psprintf(
+                      sc->c->pool, "switching to vhost %s for SNI '%s'",
+                      search.found->server_hostname, name), rv));
+        return;
+    }
+    ap_log_cerror(APLOG_MARK, APLOG_TRACE1, 0, sc->c,
+                  "SNI '%s' selects vhost %s (%s:%u)", name,
+                  search.found->server_hostname,
+                  search.found->defn_name ? search.found->defn_name : "?",
+                  search.found->defn_line_number);
+}
+
+static int client_hello_hook(gnutls_session_t session, unsigned int htype,
+                             unsigned when, unsigned int incoming,
+                             const gnutls_datum_t *msg)
+{
+    sslx_conn_t *sc = gnutls_session_get_ptr(session);
+    sni_parse_t sni;
+    int rv;
+
+    if (htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || when != GNUTLS_HOOK_PRE
+        || !incoming) {
+        return 0;
+    }
+    sni.pool = sc->c->pool;
+    sni.name = NULL;
+    rv = gnutls_ext_raw_parse(&sni, read_server_name, msg,
+                              GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO);
+    if (rv < 0) {
+        /* GnuTLS will reject the malformed hello itself, with an alert. */
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01303)
+                      "%s", sslx_log_describe(sc->c->pool, "parsing "
+                                              "ClientHello extensions", rv));
+        return 0;
+    }
+    if (sni.name && (!sc->sni || strcasecmp(sc->sni, sni.name) != 0)) {
+        sc->sni = sni.name;
+        select_vhost(sc, sni.name);
+    }
+    return 0;
+}
+
+void sslx_handshake_setup(sslx_conn_t *sc)
+{
+    gnutls_handshake_set_hook_function(sc->session,
+                                       GNUTLS_HANDSHAKE_CLIENT_HELLO,
+                                       GNUTLS_HOOK_PRE, client_hello_hook);
+}
+
+void sslx_handshake_log_failure(sslx_conn_t *sc, const char *what, int rv)
+{
+    conn_rec *c = sc->c;
+    const char *alert;
+
+    if (rv == GNUTLS_E_FATAL_ALERT_RECEIVED
+        || rv == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+        alert = gnutls_alert_get_name(gnutls_alert_get(sc->session));
+        ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, c, SSLXLOGNO(01304)
+                      "%s: client sent alert '%s'", what,
+                      alert ? alert : "unknown");
+        return;
+    }
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, sslx_log_status(rv), c,
+                  SSLXLOGNO(01305) "%s", sslx_log_describe(c->pool, what,
+                                                           rv));
+}

@@ -1,0 +1,16 @@
+/* sslx_handshake.h - decisions taken while the handshake runs: which
+ * vhost a ClientHello is for, and what to do with alerts. */
+#ifndef SSLX_HANDSHAKE_H
+#define SSLX_HANDSHAKE_H
+
+#include "sslx_conn.h"
+
+/* Install the ClientHello hook that reads SNI and switches the session
+ * to the named vhost before GnuTLS processes the hello. */
+void sslx_handshake_setup(sslx_conn_t *sc);
+
+/* Log a handshake or record-layer failure at the level the DESIGN asks
+ * (client-caused: INFO), naming any alert the peer sent. */
+void sslx_handshake_log_failure(sslx_conn_t *sc, const char *what, int rv);
+
+#endif /* SSLX_HANDSHAKE_H */

@@ -1,0 +1,196 @@
+/* sslx_init.c - turning each TLS vhost's directives into the GnuTLS
+ * objects its connections will use: one credentials object holding all
+ * its certificate/key pairs, and one priority cache.
+ *
+ * This runs in check_config, before "apachectl -t" says "Syntax OK", so
+ * an unreadable key or a key that does not match its certificate fails
+ * the check with the directive, file and reason.  Vhosts whose TLS
+ * settings are identical share one sslx_tls_t.  Everything is allocated
+ * from pconf with its deinit registered next to it.
+ */
+#include "sslx_private.h"
+
+#include <apr_strings.h>
+#include <apr_hash.h>
+#include <http_core.h>
+
+#include "sslx_config.h"
+#include "sslx_init.h"
+#include "sslx_log.h"
+#include "sslx_version.h"
+
+/* TLS 1.2 and 1.3 only; NORMAL already lists AEAD ciphers first, and
+ * dropping static RSA key exchange leaves only forward-secret suites. */
+#define SSLX_DEFAULT_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-RSA"
+
+static apr_status_t free_creds(void *data)
+{
+    gnutls_certificate_free_credentials(data);
+    return APR_SUCCESS;
+}
+
+static apr_status_t free_priority(void *data)
+{
+    gnutls_priority_deinit(data);
+    return APR_SUCCESS;
+}
+
+static const char *priority_text(apr_pool_t *p, const sslx_srv_conf_t *sc)
+{
+    const char *text = sc->priorities ? sc->priorities
+                                      : SSLX_DEFAULT_PRIORITY;
+
+    if (sc->cipher_prio) {
+        text = apr_pstrcat(p, text, ":", sc->cipher_prio, NULL);
+    }
+    if (sc->protocol_prio) {
+        text = apr_pstrcat(p, text, ":", sc->protocol_prio, NULL);
+    }
+    if (sc->honor_cipher_order == 1) {
+        text = apr_pstrcat(p, text, ":%SERVER_PRECEDENCE", NULL);
+    }
+    return text;
+}
+
+static const char *identity_of(apr_pool_t *p, const sslx_srv_conf_t *sc,
+                               const char *prio)
+{
+    const char *id = prio;
+    const sslx_cert_pair_t *pair;
+    int i;
+
+    for (i = 0; i < sc->cert_pairs->nelts; i++) {
+        pair = &APR_ARRAY_IDX(sc->cert_pairs, i, sslx_cert_pair_t);
+        id = apr_pstrcat(p, id, "|", pair->cert_file, "|",
+                         pair->key_file ? pair->key_file : "", NULL);
+    }
+    return id;
+}
+
+static int fail_vhost(server_rec *s, const char *msg)
+{
+    ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
+                 SSLXLOGNO(01101) "%s", msg);
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+static int load_pairs(apr_pool_t *ptemp, server_rec *s,
+                      const sslx_srv_conf_t *sc, sslx_tls_t *tls)
+{
+    const sslx_cert_pair_t *pair;
+    const char *err;
+    int i;
+
+    for (i = 0; i < sc->cert_pairs->nelts; i++) {
+        pair = &APR_ARRAY_IDX(sc->cert_pairs, i, sslx_cert_pair_t);
+        if (!pair->cert_origin.directive) {
+            return fail_vhost(s, apr_psprintf(ptemp, "%s (%s:%d) has no "
+                              "SSLXCertificateFile to go with it",
+                              pair->key_origin.directive,
+                              pair->key_origin.file, pair->key_origin.line));
+        }
+        if ((err = sslx_cert_add_pair(ptemp, tls->creds, pair)) != NULL) {
+            return fail_vhost(s, err);
+        }
+        err = sslx_cert_validity_warning(ptemp, tls->creds, i, pair,
+                                         apr_time_now());
+        if (err) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, s,
+                         SSLXLOGNO(01102) "%s", err);
+        }
+    }
+    return OK;
+}
+
+static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
+                     const sslx_srv_conf_t *sc, const char *prio,
+                     sslx_tls_t *tls)
+{
+    const char *errpos = NULL;
+    int rv;
+
+    if ((rv = gnutls_certificate_allocate_credentials(&tls->creds)) < 0) {
+        return fail_vhost(s, sslx_log_describe(ptemp, "allocating "
+                                               "credentials", rv));
+    }
+    apr_pool_cleanup_register(pconf, tls->creds, free_creds,
+                              apr_pool_cleanup_null);
+    if ((rv = load_pairs(ptemp, s, sc, tls)) != OK) {
+        return rv;
+    }
+    rv = gnutls_certificate_set_known_dh_params(tls->creds,
+                                                GNUTLS_SEC_PARAM_MEDIUM);
+    if (rv < 0) {
+        return fail_vhost(s, sslx_log_describe(ptemp, "setting DH "
+                                               "parameters", rv));
+    }
+    if ((rv = gnutls_priority_init(&tls->priority, prio, &errpos)) < 0) {
+        return fail_vhost(s, apr_psprintf(ptemp, "priority string '%s' "
+                          "rejected at '%s': %s", prio, errpos ? errpos : "",
+                          gnutls_strerror(rv)));
+    }
+    apr_pool_cleanup_register(pconf, tls->priority, free_priority,
+                              apr_pool_cleanup_null);
+    return OK;
+}
+
+static int prepare_vhost(apr_pool_t *pconf, apr_pool_t *ptemp,
+                         server_rec *s, apr_hash_t *shared)
+{
+    sslx_srv_conf_t *sc = sslx_config_srv(s);
+    const char *prio, *id;
+    sslx_tls_t *tls;
+    int rv;
+
+    sc->tls = NULL;
+    if (sc->engine != 1) {
+        return OK;
+    }
+    if (sc->cert_pairs->nelts == 0) {
+        return fail_vhost(s, apr_psprintf(ptemp, "SSLXEngine is on for "
+                          "%s (%s:%d) but no SSLXCertificateFile is "
+                          "configured", s->server_hostname,
+                          s->defn_name ? s->defn_name : "?",
+                          s->defn_line_number));
+    }
+    prio = priority_text(pconf, sc);
+    id = identity_of(pconf, sc, prio);
+    if ((tls = apr_hash_get(shared, id, APR_HASH_KEY_STRING)) == NULL) {
+        tls = apr_pcalloc(pconf, sizeof(*tls));
+        tls->priority_text = prio;
+        tls->identity = id;
+        if ((rv = build_tls(pconf, ptemp, s, sc, prio, tls)) != OK) {
+            return rv;
+        }
+        apr_hash_set(shared, id, APR_HASH_KEY_STRING, tls);
+    }
+    sc->tls = tls;
+    return OK;
+}
+
+int sslx_init_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *s)
+{
+    apr_hash_t *shared = apr_hash_make(ptemp);
+    int rv;
+
+    (void)plog;
+    for (; s != NULL; s = s->next) {
+        if ((rv = prepare_vhost(pconf, ptemp, s, shared)) != OK) {
+            return rv;
+        }
+    }
+    return OK;
+}
+
+int sslx_init_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s)
+{
+    (void)plog;
+    (void)ptemp;
+    ap_add_version_component(pconf, "mod_sslx/" SSLX_VERSION);
+    ap_add_version_component(pconf, apr_pstrcat(pconf, "GnuTLS/",
+                             gnutls_check_version(NULL), NULL));
+    sslx_log_setup_gnutls_debug(s);
+    return OK;
+}

@@ -1,0 +1,666 @@
+/* sslx_io.c - the "SSLX" connection filters: GnuTLS's transport over
+ * httpd brigades.
+ *
+ * GnuTLS pulls ciphertext through pull(), which reads from the filters
+ * below us (mod_reqtimeout, core), and pushes ciphertext through push(),
+ * which appends to raw_out.  raw_out is passed down only when it must
+ * be: before we would wait for the peer, on FLUSH/EOC, at the end of an
+ * output brigade, or when it grows large.  So a whole handshake flight,
+ * or a whole response, leaves in one write where the data allows.
+ *
+ * Decrypted records are received straight into heap buckets, so the
+ * plaintext is never copied again on its way up.  Small output buckets
+ * are corked into full records.  Policy (vhosts, verification) lives
+ * elsewhere; this file only moves bytes, detects plain HTTP spoken to a
+ * TLS port, logs alerts and sends close_notify on the EOC bucket.
+ */
+#include "sslx_private.h"
+
+#include <errno.h>
+#include <apr_strings.h>
+#include <http_connection.h>
+#include <http_core.h>
+#include <http_protocol.h>
+#include <mpm_common.h>
+
+#include "sslx_io.h"
+#include "sslx_conn.h"
+#include "sslx_handshake.h"
+#include "sslx_log.h"
+
+#define SSLX_RECORD_MAX      16384
+#define SSLX_READ_CHUNK      (2 * SSLX_RECORD_MAX)
+#define SSLX_RAW_OUT_MAX     (4 * SSLX_RECORD_MAX)
+#define SSLX_TLS_HANDSHAKE   0x16
+
+/* ---- transport: what GnuTLS calls ---------------------------------- */
+
+static apr_status_t pass_raw_out(sslx_conn_t *sc, int flush)
+{
+    apr_bucket *e;
+    apr_status_t rv;
+
+    if (APR_BRIGADE_EMPTY(sc->raw_out) && !flush) {
+        return APR_SUCCESS;
+    }
+    if (flush) {
+        e = apr_bucket_flush_create(sc->c->bucket_alloc);
+        APR_BRIGADE_INSERT_TAIL(sc->raw_out, e);
+    }
+    rv = ap_pass_brigade(sc->out_filter->next, sc->raw_out);
+    apr_brigade_cleanup(sc->raw_out);
+    if (rv != APR_SUCCESS) {
+        sc->out_status = rv;
+    }
+    return rv;
+}
+
+static ssize_t push(gnutls_transport_ptr_t ptr, const giovec_t *iov,
+                    int iovcnt)
+{
+    sslx_conn_t *sc = ptr;
+    ssize_t total = 0;
+    int i;
+
+    if (sc->out_status != APR_SUCCESS) {
+        gnutls_transport_set_errno(sc->session, EPIPE);
+        return -1;
+    }
+    for (i = 0; i < iovcnt; i++) {
+        apr_brigade_write(sc->raw_out, NULL, NULL, iov[i].iov_base,
+                          iov[i].iov_len);
+        total += iov[i].iov_len;
+    }
+    return total;
+}
+
+/* Reads ciphertext from below.  A blocking read is preceded by passing
+ * on what GnuTLS wrote, since the peer may be waiting for it. */
+static apr_status_t read_raw(sslx_conn_t *sc)
+{
+    ap_filter_t *next = sc->in_filter->next;
+    apr_status_t rv;
+
+    rv = ap_get_brigade(next, sc->raw_in, AP_MODE_READBYTES,
+                        APR_NONBLOCK_READ, SSLX_READ_CHUNK);
+    if (APR_STATUS_IS_EAGAIN(rv) && sc->block == APR_BLOCK_READ) {
+        if (!APR_BRIGADE_EMPTY(sc->raw_out)
+            && (rv = pass_raw_out(sc, 1)) != APR_SUCCESS) {
+            return rv;
+        }
+        rv = ap_get_brigade(next, sc->raw_in, AP_MODE_READBYTES,
+                            APR_BLOCK_READ, SSLX_READ_CHUNK);
+    }
+    if (rv == APR_SUCCESS && APR_BRIGADE_EMPTY(sc->raw_in)) {
+        rv = (sc->block == APR_NONBLOCK_READ) ? APR_EAGAIN : APR_EOF;
+    }
+    return rv;
+}
+
+static apr_size_t take_raw(sslx_conn_t *sc, char *buf, apr_size_t len)
+{
+    apr_size_t copied = 0, n;
+    const char *data;
+    apr_bucket *e;
+
+    while (copied < len && !APR_BRIGADE_EMPTY(sc->raw_in)) {
+        e = APR_BRIGADE_FIRST(sc->raw_in);
+        if (APR_BUCKET_IS_METADATA(e)
+            || apr_bucket_read(e, &data, &n, APR_BLOCK_READ) != APR_SUCCESS) {
+            apr_bucket_delete(e);
+            continue;
+        }
+        if (n > len - copied) {
+            apr_bucket_split(e, len - copied);
+            n = len - copied;
+        }
+        memcpy(buf + copied, data, n);
+        copied += n;
+        apr_bucket_delete(e);
+    }
+    return copied;
+}
+
+static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
+{
+    sslx_conn_t *sc = ptr;
+    apr_status_t rv;
+
+    if (APR_BRIGADE_EMPTY(sc->raw_in)) {
+        rv = read_raw(sc);
+        if (APR_STATUS_IS_EAGAIN(rv)) {
+            gnutls_transport_set_errno(sc->session, EAGAIN);
+            return -1;
+        }
+        if (APR_STATUS_IS_EOF(rv)) {
+            return 0;
+        }
+        if (rv != APR_SUCCESS) {
+            sc->in_status = rv;
+            gnutls_transport_set_errno(sc->session, EIO);
+            return -1;
+        }
+    }
+    return (ssize_t)take_raw(sc, buf, len);
+}
+
+/* GnuTLS asks before it reads with a timeout; our reads block or not as
+ * the caller of the filter wants, and timeouts belong to mod_reqtimeout
+ * and the core Timeout, so there is always "something to read". */
+static int pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
+{
+    (void)ptr;
+    (void)ms;
+    return 1;
+}
+
+static void bind_transport(sslx_conn_t *sc)
+{
+    gnutls_transport_set_ptr(sc->session, sc);
+    gnutls_transport_set_vec_push_function(sc->session, push);
+    gnutls_transport_set_pull_function(sc->session, pull);
+    gnutls_transport_set_pull_timeout_function(sc->session, pull_timeout);
+    sslx_handshake_setup(sc);
+}
+
+/* ---- handshake ---------------------------------------------------- */
+
+/* A client speaking HTTP to the TLS port starts with a method name where
+ * a TLS handshake record starts with 0x16.  Peek without consuming. */
+static apr_status_t detect_plain_http(sslx_conn_t *sc, int *pplain)
+{
+    apr_bucket_brigade *peek;
+    apr_status_t rv;
+    char first = 0;
+    apr_size_t len = 1;
+
+    *pplain = 0;
+    peek = apr_brigade_create(sc->c->pool, sc->c->bucket_alloc);
+    rv = ap_get_brigade(sc->in_filter->next, peek, AP_MODE_SPECULATIVE,
+                        APR_BLOCK_READ, 1);
+    if (rv == APR_SUCCESS) {
+        rv = apr_brigade_flatten(peek, &first, &len);
+    }
+    apr_brigade_destroy(peek);
+    if (rv == APR_SUCCESS && len == 0) {
+        rv = APR_EOF;
+    }
+    if (rv == APR_SUCCESS && first >= 'A' && first <= 'Z') {
+        *pplain = 1;
+    }
+    return rv;
+}
+
+static void become_plain_http(sslx_conn_t *sc)
+{
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, sc->c, SSLXLOGNO(01401)
+                  "plain HTTP request received on a TLS port; answering "
+                  "400");
+    sc->state = SSLX_ST_PLAIN_HTTP;
+    ap_remove_input_filter(sc->in_filter);
+    ap_remove_output_filter(sc->out_filter);
+}
+
+static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
+{
+    apr_status_t status = sc->in_status ? sc->in_status
+                                        : sslx_log_status(rv);
+
+    if (APR_STATUS_IS_EOF(status) || rv == GNUTLS_E_PREMATURE_TERMINATION) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01402)
+                      "client closed the connection during the handshake");
+        status = APR_EOF;
+    }
+    else if (sc->in_status || sc->out_status) {
+        ap_log_cerror(APLOG_MARK, APLOG_INFO, status, sc->c,
+                      SSLXLOGNO(01403) "handshake stopped: connection "
+                      "failed or timed out");
+    }
+    else {
+        sslx_handshake_log_failure(sc, "handshake failed", rv);
+        if (rv != GNUTLS_E_FATAL_ALERT_RECEIVED) {
+            gnutls_alert_send_appropriate(sc->session, rv);
+        }
+        pass_raw_out(sc, 1);
+        status = APR_ECONNABORTED;
+    }
+    sc->state = SSLX_ST_CLOSED;
+    return status;
+}
+
+static apr_status_t run_handshake(sslx_conn_t *sc)
+{
+    int rv;
+
+    for (;;) {
+        rv = gnutls_handshake(sc->session);
+        if (rv == GNUTLS_E_SUCCESS) {
+            sc->state = SSLX_ST_TRAFFIC;
+            return APR_SUCCESS;
+        }
+        if (rv == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+            sslx_handshake_log_failure(sc, "during the handshake", rv);
+            continue;
+        }
+        if (rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED) {
+            if (sc->block == APR_NONBLOCK_READ) {
+                return APR_EAGAIN;
+            }
+            /* A blocking pull never asks to be retried: no busy loop. */
+            rv = GNUTLS_E_PULL_ERROR;
+        }
+        return handshake_failed(sc, rv);
+    }
+}
+
+static apr_status_t ensure_handshake(sslx_conn_t *sc, apr_read_type_e block)
+{
+    apr_status_t rv;
+    int plain;
+
+    if (sc->state == SSLX_ST_INIT) {
+        bind_transport(sc);
+        sc->block = APR_BLOCK_READ;
+        if ((rv = detect_plain_http(sc, &plain)) != APR_SUCCESS) {
+            sc->state = SSLX_ST_CLOSED;
+            return rv;
+        }
+        if (plain) {
+            become_plain_http(sc);
+            return APR_SUCCESS;
+        }
+        sc->state = SSLX_ST_HANDSHAKE;
+    }
+    if (sc->state != SSLX_ST_HANDSHAKE) {
+        return sc->state == SSLX_ST_CLOSED ? APR_ECONNABORTED : APR_SUCCESS;
+    }
+    sc->block = block;
+    return run_handshake(sc);
+}
+
+/* ---- input -------------------------------------------------------- */
+
+static void refuse_renegotiation(sslx_conn_t *sc)
+{
+    int rv;
+
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, sc->c, SSLXLOGNO(01404)
+                  "client-initiated renegotiation refused");
+    rv = gnutls_alert_send(sc->session, GNUTLS_AL_WARNING,
+                           GNUTLS_A_NO_RENEGOTIATION);
+    if (rv < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01405)
+                      "%s", sslx_log_describe(sc->c->pool, "sending "
+                                              "no_renegotiation", rv));
+    }
+    pass_raw_out(sc, 1);
+}
+
+static apr_status_t record_error(sslx_conn_t *sc, ssize_t n)
+{
+    if (n == GNUTLS_E_PREMATURE_TERMINATION || sc->in_status == APR_EOF) {
+        ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, sc->c,
+                      "client closed without close_notify");
+        return APR_EOF;
+    }
+    if (sc->in_status != APR_SUCCESS) {
+        return sc->in_status;
+    }
+    sslx_handshake_log_failure(sc, "reading a TLS record", (int)n);
+    if (n != GNUTLS_E_FATAL_ALERT_RECEIVED) {
+        gnutls_alert_send_appropriate(sc->session, (int)n);
+        pass_raw_out(sc, 1);
+    }
+    sc->state = SSLX_ST_CLOSED;
+    return APR_ECONNABORTED;
+}
+
+/* Receives one record into plain_in.  APR_EOF on close_notify. */
+static apr_status_t read_record(sslx_conn_t *sc, apr_read_type_e block)
+{
+    apr_bucket_alloc_t *ba = sc->c->bucket_alloc;
+    char *buf;
+    ssize_t n;
+
+    sc->block = block;
+    for (;;) {
+        buf = apr_bucket_alloc(SSLX_RECORD_MAX, ba);
+        n = gnutls_record_recv(sc->session, buf, SSLX_RECORD_MAX);
+        if (n > 0) {
+            APR_BRIGADE_INSERT_TAIL(sc->plain_in,
+                apr_bucket_heap_create(buf, n, apr_bucket_free, ba));
+            return APR_SUCCESS;
+        }
+        apr_bucket_free(buf);
+        if (n == 0) {
+            return APR_EOF;
+        }
+        if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
+            if (block == APR_NONBLOCK_READ) {
+                return APR_EAGAIN;
+            }
+            return record_error(sc, GNUTLS_E_PULL_ERROR);
+        }
+        if (n == GNUTLS_E_REHANDSHAKE) {
+            refuse_renegotiation(sc);
+            continue;
+        }
+        if (n == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+            sslx_handshake_log_failure(sc, "reading a TLS record", (int)n);
+            continue;
+        }
+        return record_error(sc, n);
+    }
+}
+
+static apr_status_t serve_speculative(sslx_conn_t *sc, apr_bucket_brigade *bb,
+                                      apr_off_t readbytes)
+{
+    apr_bucket *e, *copy;
+    apr_off_t left = readbytes;
+    const char *data;
+    apr_size_t len;
+
+    for (e = APR_BRIGADE_FIRST(sc->plain_in);
+         e != APR_BRIGADE_SENTINEL(sc->plain_in) && left > 0;
+         e = APR_BUCKET_NEXT(e)) {
+        if (apr_bucket_read(e, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
+            break;
+        }
+        apr_bucket_copy(e, &copy);
+        APR_BRIGADE_INSERT_TAIL(bb, copy);
+        if ((apr_off_t)len > left) {
+            apr_bucket_split(copy, (apr_size_t)left);
+            apr_bucket_delete(APR_BUCKET_NEXT(copy));
+            len = (apr_size_t)left;
+        }
+        left -= len;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t serve_readbytes(sslx_conn_t *sc, apr_bucket_brigade *bb,
+                                    apr_off_t readbytes)
+{
+    apr_bucket *cut;
+    apr_status_t rv;
+
+    rv = apr_brigade_partition(sc->plain_in, readbytes, &cut);
+    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
+        return rv;
+    }
+    while (APR_BRIGADE_FIRST(sc->plain_in) != cut) {
+        apr_bucket *e = APR_BRIGADE_FIRST(sc->plain_in);
+        APR_BUCKET_REMOVE(e);
+        APR_BRIGADE_INSERT_TAIL(bb, e);
+    }
+    return APR_SUCCESS;
+}
+
+static int ends_line(apr_bucket_brigade *bb)
+{
+    apr_bucket *e = APR_BRIGADE_LAST(bb);
+    const char *data;
+    apr_size_t len;
+
+    if (e == APR_BRIGADE_SENTINEL(bb)
+        || apr_bucket_read(e, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
+        return 0;
+    }
+    return len > 0 && data[len - 1] == APR_ASCII_LF;
+}
+
+static apr_status_t serve_getline(sslx_conn_t *sc, apr_bucket_brigade *bb,
+                                  apr_read_type_e block)
+{
+    apr_off_t have;
+    apr_status_t rv;
+
+    for (;;) {
+        rv = apr_brigade_split_line(bb, sc->plain_in, block,
+                                    HUGE_STRING_LEN);
+        if (rv != APR_SUCCESS || ends_line(bb)) {
+            return rv;
+        }
+        apr_brigade_length(bb, 0, &have);
+        if (have >= HUGE_STRING_LEN) {
+            return APR_SUCCESS;
+        }
+        rv = read_record(sc, block);
+        if (rv != APR_SUCCESS) {
+            /* What arrived so far is handed up; the next read sees rv. */
+            return APR_BRIGADE_EMPTY(bb) ? rv : APR_SUCCESS;
+        }
+    }
+}
+
+static apr_status_t input_filter(ap_filter_t *f, apr_bucket_brigade *bb,
+                                 ap_input_mode_t mode, apr_read_type_e block,
+                                 apr_off_t readbytes)
+{
+    sslx_conn_t *sc = f->ctx;
+    apr_status_t rv;
+
+    if (mode != AP_MODE_READBYTES && mode != AP_MODE_GETLINE
+        && mode != AP_MODE_SPECULATIVE && mode != AP_MODE_INIT) {
+        return APR_ENOTIMPL;
+    }
+    if ((rv = ensure_handshake(sc, block)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (sc->state == SSLX_ST_PLAIN_HTTP) {
+        return mode == AP_MODE_INIT ? APR_SUCCESS
+               : ap_get_brigade(f->next, bb, mode, block, readbytes);
+    }
+    if (mode == AP_MODE_INIT) {
+        return APR_SUCCESS;
+    }
+    if (APR_BRIGADE_EMPTY(sc->plain_in)
+        && (rv = read_record(sc, block)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (mode == AP_MODE_GETLINE) {
+        return serve_getline(sc, bb, block);
+    }
+    if (mode == AP_MODE_SPECULATIVE) {
+        return serve_speculative(sc, bb, readbytes);
+    }
+    return serve_readbytes(sc, bb, readbytes);
+}
+
+/* ---- output ------------------------------------------------------- */
+
+static apr_status_t uncork(sslx_conn_t *sc)
+{
+    int rv;
+
+    do {
+        rv = gnutls_record_uncork(sc->session, GNUTLS_RECORD_WAIT);
+    } while (rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED);
+    if (rv < 0) {
+        sslx_handshake_log_failure(sc, "writing TLS records", rv);
+        return sc->out_status ? sc->out_status : APR_ECONNABORTED;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t send_plain(sslx_conn_t *sc, const char *data,
+                               apr_size_t len)
+{
+    ssize_t n;
+
+    /* Small pieces wait in the cork for company; large ones go now. */
+    if (len < SSLX_RECORD_MAX) {
+        gnutls_record_cork(sc->session);
+    }
+    else if (uncork(sc) != APR_SUCCESS) {
+        return sc->out_status ? sc->out_status : APR_ECONNABORTED;
+    }
+    while (len > 0) {
+        n = gnutls_record_send(sc->session, data, len);
+        if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
+            continue;
+        }
+        if (n < 0) {
+            sslx_handshake_log_failure(sc, "writing TLS records", (int)n);
+            return sc->out_status ? sc->out_status : APR_ECONNABORTED;
+        }
+        data += n;
+        len -= (apr_size_t)n;
+    }
+    if (gnutls_record_check_corked(sc->session) >= SSLX_RECORD_MAX) {
+        return uncork(sc);
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t send_close_notify(sslx_conn_t *sc)
+{
+    int rv;
+
+    if (sc->state != SSLX_ST_TRAFFIC) {
+        return APR_SUCCESS;
+    }
+    sc->state = SSLX_ST_CLOSED;
+    rv = gnutls_bye(sc->session, GNUTLS_SHUT_WR);
+    if (rv < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01406)
+                      "%s", sslx_log_describe(sc->c->pool, "sending "
+                                              "close_notify", rv));
+    }
+    return APR_SUCCESS;
+}
+
+/* Metadata keeps its place after the records for the data before it. */
+static apr_status_t send_metadata(sslx_conn_t *sc, apr_bucket *e)
+{
+    apr_status_t rv = APR_SUCCESS;
+    int pass = APR_BUCKET_IS_FLUSH(e) || AP_BUCKET_IS_EOC(e);
+
+    if ((rv = uncork(sc)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (AP_BUCKET_IS_EOC(e)) {
+        send_close_notify(sc);
+    }
+    APR_BUCKET_REMOVE(e);
+    APR_BRIGADE_INSERT_TAIL(sc->raw_out, e);
+    return pass ? pass_raw_out(sc, 0) : rv;
+}
+
+static apr_status_t send_data(sslx_conn_t *sc, apr_bucket *e)
+{
+    const char *data;
+    apr_size_t len;
+    apr_status_t rv;
+
+    rv = apr_bucket_read(e, &data, &len, APR_NONBLOCK_READ);
+    if (APR_STATUS_IS_EAGAIN(rv)) {
+        /* A slow producer (CGI pipe): let out what we have, then wait. */
+        if ((rv = uncork(sc)) != APR_SUCCESS
+            || (rv = pass_raw_out(sc, 1)) != APR_SUCCESS) {
+            return rv;
+        }
+        rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+    }
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (len > 0 && (rv = send_plain(sc, data, len)) != APR_SUCCESS) {
+        return rv;
+    }
+    apr_bucket_delete(e);
+    if (!APR_BRIGADE_EMPTY(sc->raw_out)) {
+        apr_off_t pending = 0;
+        apr_brigade_length(sc->raw_out, 0, &pending);
+        if (pending >= SSLX_RAW_OUT_MAX) {
+            return pass_raw_out(sc, 0);
+        }
+    }
+    return APR_SUCCESS;
+}
+
+/* Once nothing can be encrypted any more, data is dropped but EOC and
+ * the like still reach the core, which closes the socket on them. */
+static apr_status_t pass_metadata_only(ap_filter_t *f,
+                                       apr_bucket_brigade *bb,
+                                       apr_status_t status)
+{
+    apr_bucket *e, *next;
+
+    for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb); e = next) {
+        next = APR_BUCKET_NEXT(e);
+        if (!APR_BUCKET_IS_METADATA(e)) {
+            apr_bucket_delete(e);
+        }
+    }
+    if (status != APR_SUCCESS) {
+        apr_brigade_cleanup(bb);
+        return status;
+    }
+    return ap_pass_brigade(f->next, bb);
+}
+
+static apr_status_t output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    sslx_conn_t *sc = f->ctx;
+    apr_bucket *e;
+    apr_status_t rv;
+
+    if (sc->state == SSLX_ST_CLOSED || sc->out_status != APR_SUCCESS) {
+        return pass_metadata_only(f, bb, sc->out_status);
+    }
+    if ((rv = ensure_handshake(sc, APR_BLOCK_READ)) != APR_SUCCESS) {
+        apr_brigade_cleanup(bb);
+        return rv;
+    }
+    if (sc->state == SSLX_ST_PLAIN_HTTP) {
+        return ap_pass_brigade(f->next, bb);
+    }
+    while (!APR_BRIGADE_EMPTY(bb)) {
+        e = APR_BRIGADE_FIRST(bb);
+        rv = APR_BUCKET_IS_METADATA(e) ? send_metadata(sc, e)
+                                       : send_data(sc, e);
+        if (rv != APR_SUCCESS) {
+            apr_brigade_cleanup(bb);
+            return rv;
+        }
+    }
+    if ((rv = uncork(sc)) != APR_SUCCESS) {
+        return rv;
+    }
+    return pass_raw_out(sc, 0);
+}
+
+/* ---- registration ------------------------------------------------- */
+
+int sslx_io_process_connection(conn_rec *c)
+{
+    sslx_conn_t *sc = sslx_conn_get(c);
+    apr_bucket_brigade *bb;
+    apr_status_t rv;
+
+    if (!sc || c->master || sc->state != SSLX_ST_INIT) {
+        return DECLINED;
+    }
+    bb = apr_brigade_create(c->pool, c->bucket_alloc);
+    rv = ap_get_brigade(c->input_filters, bb, AP_MODE_INIT, APR_BLOCK_READ,
+                        0);
+    apr_brigade_destroy(bb);
+    if (rv != APR_SUCCESS) {
+        c->aborted = 1;
+        if (c->cs) {
+            c->cs->state = CONN_STATE_LINGER;
+        }
+        return DONE;
+    }
+    return DECLINED;
+}
+
+void sslx_io_register_filters(void)
+{
+    ap_register_input_filter(SSLX_FILTER_NAME, input_filter, NULL,
+                             AP_FTYPE_CONNECTION + 5);
+    ap_register_output_filter(SSLX_FILTER_NAME, output_filter, NULL,
+                              AP_FTYPE_CONNECTION + 5);
+}
