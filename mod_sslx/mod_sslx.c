@@ -60,6 +60,9 @@ static void sslx_register_hooks(apr_pool_t *p)
     sslx_io_register_filters();
 }
 
+/* Built with -fvisibility=hidden: the module record is the one symbol
+ * httpd must find. */
+__attribute__((visibility("default")))
 module AP_MODULE_DECLARE_DATA sslx_module = {
     STANDARD20_MODULE_STUFF,
     sslx_config_create_dir,

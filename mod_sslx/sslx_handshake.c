@@ -187,7 +187,6 @@ void sslx_handshake_log_failure(sslx_conn_t *sc, const char *what, int rv)
                       alert ? alert : "unknown");
         return;
     }
-    ap_log_cerror(APLOG_MARK, APLOG_INFO, sslx_log_status(rv), c,
-                  SSLXLOGNO(01305) "%s", sslx_log_describe(c->pool, what,
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, c, SSLXLOGNO(01305) "%s", sslx_log_describe(c->pool, what,
                                                            rv));
 }

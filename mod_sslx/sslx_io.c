@@ -83,6 +83,11 @@ static apr_status_t read_raw(sslx_conn_t *sc)
 
     rv = ap_get_brigade(next, sc->raw_in, AP_MODE_READBYTES,
                         APR_NONBLOCK_READ, SSLX_READ_CHUNK);
+    /* The core answers a non-blocking read that finds nothing with an
+     * empty brigade rather than EAGAIN. */
+    if (rv == APR_SUCCESS && APR_BRIGADE_EMPTY(sc->raw_in)) {
+        rv = APR_EAGAIN;
+    }
     if (APR_STATUS_IS_EAGAIN(rv) && sc->block == APR_BLOCK_READ) {
         if (!APR_BRIGADE_EMPTY(sc->raw_out)
             && (rv = pass_raw_out(sc, 1)) != APR_SUCCESS) {

@@ -383,7 +383,7 @@ static void export_std(const var_ctx_t *ctx, apr_table_t *env)
                         env);
     sslx_x509_dn_export(ctx->p, crt, SSLX_X509_ISSUER, "SSL_SERVER_I_DN_",
                         env);
-    sslx_x509_san_export(ctx->p, crt, "SSL_SERVER_", env);
+    sslx_x509_san_export(ctx->p, crt, "SSL_SERVER_", 0, env);
 }
 
 void sslx_vars_export(request_rec *r, sslx_conn_t *sc, int options)

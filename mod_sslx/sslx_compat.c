@@ -1,0 +1,911 @@
+/* sslx_compat.c - mod_ssl's SSLProtocol and SSLCipherSuite, as GnuTLS
+ * priority text.
+ *
+ * mod_sslx's exact control is SSLXPriorities, a GnuTLS priority string.
+ * So that mod_ssl configurations run unchanged, this file translates the
+ * two mod_ssl directives that overlap with it into priority fragments to
+ * append to that string: SSLProtocol words into "-VERS-ALL:+VERS-..."
+ * and OpenSSL cipher lists into "-CIPHER-ALL:-MAC-ALL:-KX-ALL:+...".  It
+ * owns the semantics of both languages as mod_ssl and OpenSSL 3 define
+ * them, and says so when a value cannot be expressed in GnuTLS terms.
+ * Pure string work on APR pools; the suite facts live in sslx_cipher.c.
+ */
+
+#include <string.h>
+
+#include <apr.h>
+#include <apr_cstr.h>
+#include <apr_strings.h>
+#include <gnutls/gnutls.h>
+
+#include "sslx_compat.h"
+
+/* ------------------------------------------------------------------ */
+/* SSLProtocol                                                          */
+/* ------------------------------------------------------------------ */
+
+#define PROTO_TLS1   0x01
+#define PROTO_TLS1_1 0x02
+#define PROTO_TLS1_2 0x04
+#define PROTO_TLS1_3 0x08
+#define PROTO_ALL    (PROTO_TLS1 | PROTO_TLS1_1 | PROTO_TLS1_2 | PROTO_TLS1_3)
+
+typedef struct {
+    const char *word;           /* mod_ssl's spelling */
+    unsigned int bits;
+    const char *priority;       /* GnuTLS keyword, for single versions */
+} proto_word_t;
+
+/* Single versions from the highest down: proto_fragment relies on it. */
+static const proto_word_t proto_words[] = {
+    { "TLSv1.3", PROTO_TLS1_3, "+VERS-TLS1.3" },
+    { "TLSv1.2", PROTO_TLS1_2, "+VERS-TLS1.2" },
+    { "TLSv1.1", PROTO_TLS1_1, "+VERS-TLS1.1" },
+    { "TLSv1",   PROTO_TLS1,   "+VERS-TLS1.0" },
+    { "all",     PROTO_ALL,    NULL }
+};
+
+#define PROTO_WORDS_N (sizeof(proto_words) / sizeof(proto_words[0]))
+
+/* Apply one SSLProtocol word to *set, as mod_ssl's
+ * ssl_cmd_protocol_parse does: "+x" adds, "-x" removes, a bare word
+ * replaces the set so far; case does not matter.  SSLv2 and SSLv3 may
+ * only be removed (mod_ssl does the same with an OpenSSL built without
+ * them, which is what GnuTLS 3.7 is). */
+static const char *proto_apply(apr_pool_t *p, const char *arg,
+                               unsigned int *set)
+{
+    const char *w = arg;
+    char action = '\0';
+    size_t i;
+
+    if (*w == '+' || *w == '-') {
+        action = *w++;
+    }
+    if (!apr_cstr_casecmp(w, "SSLv2") || !apr_cstr_casecmp(w, "SSLv3")) {
+        if (action == '-') {
+            return NULL;
+        }
+        return apr_psprintf(p, "'%s': %s is not supported by GnuTLS",
+                            arg, w);
+    }
+    for (i = 0; i < PROTO_WORDS_N; i++) {
+        if (!apr_cstr_casecmp(w, proto_words[i].word)) {
+            break;
+        }
+    }
+    if (i == PROTO_WORDS_N) {
+        return apr_psprintf(p, "unknown protocol '%s' (expected all, "
+                            "TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3, with an "
+                            "optional + or - in front)", arg);
+    }
+    if (action == '-') {
+        *set &= ~proto_words[i].bits;
+    }
+    else if (action == '+') {
+        *set |= proto_words[i].bits;
+    }
+    else {
+        *set = proto_words[i].bits;
+    }
+    return NULL;
+}
+
+/* The versions mod_ssl really enables for a set: the highest one and
+ * those directly below it, stopping at the first hole (mod_ssl sets
+ * OpenSSL's maximum and minimum version, never a list). */
+static const char *proto_fragment(apr_pool_t *p, unsigned int set,
+                                  const char **perr)
+{
+    const char *frag = "-VERS-ALL";
+    int started = 0;
+    size_t i;
+
+    for (i = 0; i < PROTO_WORDS_N && proto_words[i].priority; i++) {
+        if (set & proto_words[i].bits) {
+            frag = apr_pstrcat(p, frag, ":", proto_words[i].priority, NULL);
+            started = 1;
+        }
+        else if (started) {
+            break;
+        }
+    }
+    if (!started) {
+        *perr = "no protocol is left enabled";
+        return NULL;
+    }
+    return frag;
+}
+
+const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
+                                          char *const argv[],
+                                          const char **perr)
+{
+    unsigned int set = 0;
+    const char *err;
+    int i;
+
+    for (i = 0; i < argc; i++) {
+        err = proto_apply(p, argv[i], &set);
+        if (err) {
+            *perr = err;
+            return NULL;
+        }
+    }
+    return proto_fragment(p, set, perr);
+}
+
+/* ------------------------------------------------------------------ */
+/* SSLCipherSuite                                                       */
+/* ------------------------------------------------------------------ */
+
+/* What is supported, and how it is translated.
+ *
+ * The spec is read with OpenSSL 3's rules for cipher lists: words split
+ * at ':', ',', ';' or blanks; a word is one or more names joined by '+'
+ * (a suite must match all of them); "!w" removes the matching suites for
+ * good, "-w" removes them until a later word adds them back, "+w" moves
+ * them to the end, a bare word adds them.  Names and aliases are
+ * case-sensitive, as in OpenSSL.  Understood: every OpenSSL suite name
+ * of a suite GnuTLS can negotiate (sslx_cipher.c), the TLS 1.3 names,
+ * DEFAULT (first word only), ALL, COMPLEMENTOFALL, COMPLEMENTOFDEFAULT,
+ * HIGH, MEDIUM, the key exchange, authentication, cipher and MAC aliases
+ * (kRSA RSA aRSA kDHE kEDH DH DHE EDH ADH kECDHE kEECDH ECDH ECDHE EECDH
+ * AECDH aECDSA ECDSA aDSS DSS aNULL PSK kPSK kRSAPSK kDHEPSK kECDHEPSK
+ * aPSK SRP kSRP aSRP eNULL NULL AES AES128 AES256 AESGCM AESCCM AESCCM8
+ * CAMELLIA CAMELLIA128 CAMELLIA256 CHACHA20 CBC 3DES RC4 MD5 SHA1 SHA
+ * SHA256 SHA384), the version aliases SSLv3, TLSv1, TLSv1.0 and TLSv1.2,
+ * the old names EDH-DSS-DES-CBC3-SHA and EDH-RSA-DES-CBC3-SHA, and
+ * @STRENGTH (accepted; GnuTLS orders suites itself).  Aliases for
+ * things GnuTLS does not have at all (LOW, EXP, EXPORT, SSLv2, DES, RC2,
+ * IDEA, SEED, ARIA, GOST, the fixed-DH and Kerberos ones, ...) match
+ * nothing, so "!IDEA" is harmless and "IDEA" alone selects nothing.
+ * Refused with an error naming the word: any other word (a typo, or a
+ * suite GnuTLS lacks such as ARIA ones), DEFAULT after the first word,
+ * @SECLEVEL, FIPS and SUITEB*, which have no GnuTLS counterpart here
+ * (SSLXPriorities is the way to say those things).
+ *
+ * The approximation.  A GnuTLS priority is not a list of suites but
+ * three lists, key exchanges, ciphers and MACs, and GnuTLS enables every
+ * suite built from one of each.  The translation evaluates the spec to a
+ * set of suites as OpenSSL would, then lists each key exchange, cipher
+ * and MAC that a selected suite uses, ordered by the word that first
+ * selected it (GnuTLS's own preference breaks ties).  So a list of
+ * suites may come out wider, but only by recombining parts the spec
+ * itself accepted: "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-CHACHA20-POLY1305"
+ * also enables ECDHE-RSA-CHACHA20-POLY1305 and DHE-RSA-AES128-GCM-SHA256.
+ * When a recombined suite is one the spec explicitly removed ("-" or
+ * "!"), the translation fails and names the word, rather than re-enable
+ * it: "HIGH:!ECDHE-RSA-AES128-SHA" cannot be expressed.
+ *
+ * TLS 1.3.  GnuTLS has one cipher list for TLS 1.2 and 1.3, where mod_ssl
+ * sets TLS 1.3 suites apart ("SSLCipherSuite TLSv1.3 ...").  TLS 1.3
+ * names may therefore appear in the same spec, and the caller should
+ * join both of mod_ssl's values into one spec.  The TLS 1.3 suites left
+ * enabled are those whose AEAD cipher the spec selects; a spec of CBC
+ * suites only leaves none, so GnuTLS then does not negotiate TLS 1.3.
+ * A spec with TLS 1.3 names only leaves the base priority's key
+ * exchanges alone, so TLS 1.2 keeps them, with the spec's ciphers. */
+
+/* OpenSSL's classes, one bit each, per field of a suite. */
+#define K_RSA       0x0001
+#define K_DHE       0x0002
+#define K_ECDHE     0x0004
+#define K_PSK       0x0008
+#define K_RSAPSK    0x0010
+#define K_DHEPSK    0x0020
+#define K_ECDHEPSK  0x0040
+#define K_SRP       0x0080
+#define K_ANYPSK    (K_PSK | K_RSAPSK | K_DHEPSK | K_ECDHEPSK)
+
+#define A_RSA       0x0001
+#define A_DSS       0x0002
+#define A_ECDSA     0x0004
+#define A_NULL      0x0008
+#define A_PSK       0x0010
+#define A_SRP       0x0020
+#define A_ALL       0x003f
+
+#define E_NULL      0x0001
+#define E_RC4       0x0002
+#define E_3DES      0x0004
+#define E_AES128    0x0008
+#define E_AES256    0x0010
+#define E_AES128GCM 0x0020
+#define E_AES256GCM 0x0040
+#define E_AES128CCM 0x0080
+#define E_AES256CCM 0x0100
+#define E_AES128CCM8 0x0200
+#define E_AES256CCM8 0x0400
+#define E_CAMELLIA128 0x0800
+#define E_CAMELLIA256 0x1000
+#define E_CHACHA20  0x2000
+#define E_ALL       0x3fff
+#define E_AESGCM    (E_AES128GCM | E_AES256GCM)
+#define E_AESCCM8   (E_AES128CCM8 | E_AES256CCM8)
+#define E_AESCCM    (E_AES128CCM | E_AES256CCM | E_AESCCM8)
+#define E_AES       (E_AES128 | E_AES256 | E_AESGCM | E_AESCCM)
+#define E_CAMELLIA  (E_CAMELLIA128 | E_CAMELLIA256)
+#define E_CBC       (E_3DES | E_AES128 | E_AES256 | E_CAMELLIA)
+
+#define M_MD5       0x0001
+#define M_SHA1      0x0002
+#define M_SHA256    0x0004
+#define M_SHA384    0x0008
+#define M_AEAD      0x0010
+
+/* A class no GnuTLS suite is in: aliases for what GnuTLS lacks. */
+#define X_NONE      0x80000000u
+
+#define CS_VERSION  (SSLX_COMPAT_CS_SSLV3 | SSLX_COMPAT_CS_TLSV1 \
+                     | SSLX_COMPAT_CS_TLSV1_2)
+#define CS_STRENGTH (SSLX_COMPAT_CS_HIGH | SSLX_COMPAT_CS_MEDIUM)
+
+enum { F_KX, F_AUTH, F_ENC, F_MAC, F_VER, F_STRENGTH, F_DEFAULT, F_N };
+
+/* A search pattern, or a suite's own classes: for a pattern, 0 in a
+ * field matches anything and id 0 any suite. */
+typedef struct {
+    apr_uint32_t f[F_N];
+    unsigned int id;            /* (id[0] << 8 | id[1]) + 1, or 0 */
+} cs_mask_t;
+
+typedef struct {
+    const char *name;
+    apr_uint32_t kx, auth, enc, mac, ver, strength, deflt;
+} cs_alias_t;
+
+static const cs_alias_t cs_aliases[] = {
+    { "ALL",                 0, 0, E_ALL & ~E_NULL, 0, 0, 0, 0 },
+    { "COMPLEMENTOFALL",     0, 0, E_NULL, 0, 0, 0, 0 },
+    { "COMPLEMENTOFDEFAULT", 0, 0, 0, 0, 0, 0, SSLX_COMPAT_CS_NOTDEFAULT },
+    { "HIGH",   0, 0, 0, 0, 0, SSLX_COMPAT_CS_HIGH, 0 },
+    { "MEDIUM", 0, 0, 0, 0, 0, SSLX_COMPAT_CS_MEDIUM, 0 },
+    { "kRSA",       K_RSA, 0, 0, 0, 0, 0, 0 },
+    { "RSA",        K_RSA, A_RSA, 0, 0, 0, 0, 0 },
+    { "kDHE",       K_DHE, 0, 0, 0, 0, 0, 0 },
+    { "kEDH",       K_DHE, 0, 0, 0, 0, 0, 0 },
+    { "DH",         K_DHE, 0, 0, 0, 0, 0, 0 },
+    { "DHE",        K_DHE, A_ALL & ~A_NULL, 0, 0, 0, 0, 0 },
+    { "EDH",        K_DHE, A_ALL & ~A_NULL, 0, 0, 0, 0, 0 },
+    { "ADH",        K_DHE, A_NULL, 0, 0, 0, 0, 0 },
+    { "kECDHE",     K_ECDHE, 0, 0, 0, 0, 0, 0 },
+    { "kEECDH",     K_ECDHE, 0, 0, 0, 0, 0, 0 },
+    { "ECDH",       K_ECDHE, 0, 0, 0, 0, 0, 0 },
+    { "ECDHE",      K_ECDHE, A_ALL & ~A_NULL, 0, 0, 0, 0, 0 },
+    { "EECDH",      K_ECDHE, A_ALL & ~A_NULL, 0, 0, 0, 0, 0 },
+    { "AECDH",      K_ECDHE, A_NULL, 0, 0, 0, 0, 0 },
+    { "PSK",        K_ANYPSK, 0, 0, 0, 0, 0, 0 },
+    { "kPSK",       K_PSK, 0, 0, 0, 0, 0, 0 },
+    { "kRSAPSK",    K_RSAPSK, 0, 0, 0, 0, 0, 0 },
+    { "kDHEPSK",    K_DHEPSK, 0, 0, 0, 0, 0, 0 },
+    { "kECDHEPSK",  K_ECDHEPSK, 0, 0, 0, 0, 0, 0 },
+    { "SRP",        K_SRP, 0, 0, 0, 0, 0, 0 },
+    { "kSRP",       K_SRP, 0, 0, 0, 0, 0, 0 },
+    { "aRSA",       0, A_RSA, 0, 0, 0, 0, 0 },
+    { "aDSS",       0, A_DSS, 0, 0, 0, 0, 0 },
+    { "DSS",        0, A_DSS, 0, 0, 0, 0, 0 },
+    { "aECDSA",     0, A_ECDSA, 0, 0, 0, 0, 0 },
+    { "ECDSA",      0, A_ECDSA, 0, 0, 0, 0, 0 },
+    { "aNULL",      0, A_NULL, 0, 0, 0, 0, 0 },
+    { "aPSK",       0, A_PSK, 0, 0, 0, 0, 0 },
+    { "aSRP",       0, A_SRP, 0, 0, 0, 0, 0 },
+    { "eNULL",      0, 0, E_NULL, 0, 0, 0, 0 },
+    { "NULL",       0, 0, E_NULL, 0, 0, 0, 0 },
+    { "RC4",        0, 0, E_RC4, 0, 0, 0, 0 },
+    { "3DES",       0, 0, E_3DES, 0, 0, 0, 0 },
+    { "AES",        0, 0, E_AES, 0, 0, 0, 0 },
+    { "AES128", 0, 0, E_AES128 | E_AES128GCM | E_AES128CCM | E_AES128CCM8,
+      0, 0, 0, 0 },
+    { "AES256", 0, 0, E_AES256 | E_AES256GCM | E_AES256CCM | E_AES256CCM8,
+      0, 0, 0, 0 },
+    { "AESGCM",     0, 0, E_AESGCM, 0, 0, 0, 0 },
+    { "AESCCM",     0, 0, E_AESCCM, 0, 0, 0, 0 },
+    { "AESCCM8",    0, 0, E_AESCCM8, 0, 0, 0, 0 },
+    { "CAMELLIA",   0, 0, E_CAMELLIA, 0, 0, 0, 0 },
+    { "CAMELLIA128", 0, 0, E_CAMELLIA128, 0, 0, 0, 0 },
+    { "CAMELLIA256", 0, 0, E_CAMELLIA256, 0, 0, 0, 0 },
+    { "CHACHA20",   0, 0, E_CHACHA20, 0, 0, 0, 0 },
+    { "CBC",        0, 0, E_CBC, 0, 0, 0, 0 },
+    { "MD5",        0, 0, 0, M_MD5, 0, 0, 0 },
+    { "SHA1",       0, 0, 0, M_SHA1, 0, 0, 0 },
+    { "SHA",        0, 0, 0, M_SHA1, 0, 0, 0 },
+    { "SHA256",     0, 0, 0, M_SHA256, 0, 0, 0 },
+    { "SHA384",     0, 0, 0, M_SHA384, 0, 0, 0 },
+    { "SSLv3",      0, 0, 0, 0, SSLX_COMPAT_CS_SSLV3, 0, 0 },
+    { "TLSv1",      0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1, 0, 0 },
+    { "TLSv1.0",    0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1, 0, 0 },
+    { "TLSv1.2",    0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1_2, 0, 0 },
+    /* OpenSSL's old names of two suites, still understood by it */
+    { "EDH-DSS-DES-CBC3-SHA", K_DHE, A_DSS, E_3DES, M_SHA1, 0, 0, 0 },
+    { "EDH-RSA-DES-CBC3-SHA", K_DHE, A_RSA, E_3DES, M_SHA1, 0, 0, 0 }
+};
+
+#define CS_ALIASES_N (sizeof(cs_aliases) / sizeof(cs_aliases[0]))
+
+/* OpenSSL aliases (current or of older releases) for things GnuTLS does
+ * not have: they match nothing. */
+static const char *const cs_nothing[] = {
+    "LOW", "EXP", "EXPORT", "EXPORT40", "EXPORT56", "SSLv2", "DES", "RC2",
+    "IDEA", "SEED", "ARIA", "ARIA128", "ARIA256", "ARIAGCM", "GOST",
+    "GOST94", "GOST89MAC", "GOST12", "kGOST", "kGOST18", "aGOST",
+    "aGOST01", "aGOST12", "kDH", "kDHr", "kDHd", "aDH", "kECDH", "kECDHr",
+    "kECDHe", "aECDH", "KRB5", "kKRB5", "aKRB5", "FZA", "kFZA", "aFZA",
+    "eFZA", "DTLSv1", "DTLSv1.0", "DTLSv1.2"
+};
+
+#define CS_NOTHING_N (sizeof(cs_nothing) / sizeof(cs_nothing[0]))
+
+/* One GnuTLS suite during the evaluation. */
+typedef struct {
+    const char *name;           /* OpenSSL's name, NULL if none */
+    unsigned char id[2];
+    gnutls_kx_algorithm_t kx;   /* GNUTLS_KX_UNKNOWN for TLS 1.3 */
+    gnutls_cipher_algorithm_t cipher;
+    gnutls_mac_algorithm_t mac;
+    cs_mask_t cls;              /* all 0: no alias selects it */
+    unsigned int seq;           /* when it was (last) added; 0: not on */
+    int killed;                 /* removed by "!" */
+    const char *removed_by;     /* the "-"/"!" word that took it out */
+} cs_suite_t;
+
+typedef struct {
+    apr_pool_t *p;
+    cs_suite_t *suites;
+    int n;
+    unsigned int seq;
+} cs_eval_t;
+
+/* OpenSSL's classes of a GnuTLS key exchange: fields kx and auth. */
+static void cs_class_kx(gnutls_kx_algorithm_t kx, cs_mask_t *m)
+{
+    static const struct {
+        gnutls_kx_algorithm_t kx;
+        apr_uint32_t k, a;
+    } map[] = {
+        { GNUTLS_KX_RSA, K_RSA, A_RSA },
+        { GNUTLS_KX_DHE_RSA, K_DHE, A_RSA },
+        { GNUTLS_KX_DHE_DSS, K_DHE, A_DSS },
+        { GNUTLS_KX_ANON_DH, K_DHE, A_NULL },
+        { GNUTLS_KX_ECDHE_RSA, K_ECDHE, A_RSA },
+        { GNUTLS_KX_ECDHE_ECDSA, K_ECDHE, A_ECDSA },
+        { GNUTLS_KX_ANON_ECDH, K_ECDHE, A_NULL },
+        { GNUTLS_KX_PSK, K_PSK, A_PSK },
+        { GNUTLS_KX_RSA_PSK, K_RSAPSK, A_RSA },
+        { GNUTLS_KX_DHE_PSK, K_DHEPSK, A_PSK },
+        { GNUTLS_KX_ECDHE_PSK, K_ECDHEPSK, A_PSK },
+        { GNUTLS_KX_SRP, K_SRP, A_SRP },
+        { GNUTLS_KX_SRP_RSA, K_SRP, A_RSA },
+        { GNUTLS_KX_SRP_DSS, K_SRP, A_DSS }
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (map[i].kx == kx) {
+            m->f[F_KX] = map[i].k;
+            m->f[F_AUTH] = map[i].a;
+            return;
+        }
+    }
+}
+
+/* OpenSSL's classes of a GnuTLS cipher and MAC: fields enc and mac. */
+static void cs_class_enc(gnutls_cipher_algorithm_t cipher,
+                         gnutls_mac_algorithm_t mac, cs_mask_t *m)
+{
+    static const struct {
+        gnutls_cipher_algorithm_t cipher;
+        apr_uint32_t e;
+    } ciphers[] = {
+        { GNUTLS_CIPHER_NULL, E_NULL },
+        { GNUTLS_CIPHER_ARCFOUR_128, E_RC4 },
+        { GNUTLS_CIPHER_3DES_CBC, E_3DES },
+        { GNUTLS_CIPHER_AES_128_CBC, E_AES128 },
+        { GNUTLS_CIPHER_AES_256_CBC, E_AES256 },
+        { GNUTLS_CIPHER_AES_128_GCM, E_AES128GCM },
+        { GNUTLS_CIPHER_AES_256_GCM, E_AES256GCM },
+        { GNUTLS_CIPHER_AES_128_CCM, E_AES128CCM },
+        { GNUTLS_CIPHER_AES_256_CCM, E_AES256CCM },
+        { GNUTLS_CIPHER_AES_128_CCM_8, E_AES128CCM8 },
+        { GNUTLS_CIPHER_AES_256_CCM_8, E_AES256CCM8 },
+        { GNUTLS_CIPHER_CAMELLIA_128_CBC, E_CAMELLIA128 },
+        { GNUTLS_CIPHER_CAMELLIA_256_CBC, E_CAMELLIA256 },
+        { GNUTLS_CIPHER_CHACHA20_POLY1305, E_CHACHA20 }
+    };
+    static const struct {
+        gnutls_mac_algorithm_t mac;
+        apr_uint32_t m;
+    } macs[] = {
+        { GNUTLS_MAC_MD5, M_MD5 },
+        { GNUTLS_MAC_SHA1, M_SHA1 },
+        { GNUTLS_MAC_SHA256, M_SHA256 },
+        { GNUTLS_MAC_SHA384, M_SHA384 },
+        { GNUTLS_MAC_AEAD, M_AEAD }
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++) {
+        if (ciphers[i].cipher == cipher) {
+            m->f[F_ENC] = ciphers[i].e;
+        }
+    }
+    for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
+        if (macs[i].mac == mac) {
+            m->f[F_MAC] = macs[i].m;
+        }
+    }
+}
+
+/* A suite's classes.  TLS 1.3 suites, suites without an OpenSSL name and
+ * suites OpenSSL gives no strength class without an engine (GOST) keep
+ * all fields 0, so that only their name can select them, as in OpenSSL
+ * where no alias selects a TLS 1.3 suite. */
+static void cs_classify(cs_suite_t *s, unsigned int flags)
+{
+    memset(&s->cls, 0, sizeof(s->cls));
+    s->cls.id = ((unsigned int)s->id[0] << 8 | s->id[1]) + 1;
+    if (!s->name || (flags & SSLX_COMPAT_CS_TLSV1_3)
+        || s->kx == GNUTLS_KX_VKO_GOST_12) {
+        return;
+    }
+    cs_class_kx(s->kx, &s->cls);
+    cs_class_enc(s->cipher, s->mac, &s->cls);
+    s->cls.f[F_VER] = flags & CS_VERSION;
+    s->cls.f[F_STRENGTH] = flags & CS_STRENGTH;
+    s->cls.f[F_DEFAULT] = flags & SSLX_COMPAT_CS_NOTDEFAULT;
+}
+
+/* Every suite GnuTLS knows, none of them selected yet. */
+static void cs_load(cs_eval_t *ev)
+{
+    unsigned char id[2];
+    gnutls_kx_algorithm_t kx;
+    gnutls_cipher_algorithm_t cipher;
+    gnutls_mac_algorithm_t mac;
+    gnutls_protocol_t min;
+    unsigned int flags;
+    int n;
+
+    for (n = 0; gnutls_cipher_suite_info(n, id, &kx, &cipher, &mac, &min);
+         n++) {
+        continue;
+    }
+    ev->suites = apr_pcalloc(ev->p, n * sizeof(*ev->suites));
+    ev->n = n;
+    for (n = 0; n < ev->n; n++) {
+        cs_suite_t *s = &ev->suites[n];
+
+        gnutls_cipher_suite_info(n, s->id, &s->kx, &s->cipher, &s->mac,
+                                 &min);
+        s->name = sslx_compat_cipher_openssl_info(s->id, &flags);
+        cs_classify(s, flags);
+    }
+}
+
+/* The pattern of an OpenSSL alias; 0 when name is none. */
+static int cs_alias_mask(const char *name, cs_mask_t *a)
+{
+    size_t i;
+
+    for (i = 0; i < CS_ALIASES_N; i++) {
+        if (!strcmp(name, cs_aliases[i].name)) {
+            a->f[F_KX] = cs_aliases[i].kx;
+            a->f[F_AUTH] = cs_aliases[i].auth;
+            a->f[F_ENC] = cs_aliases[i].enc;
+            a->f[F_MAC] = cs_aliases[i].mac;
+            a->f[F_VER] = cs_aliases[i].ver;
+            a->f[F_STRENGTH] = cs_aliases[i].strength;
+            a->f[F_DEFAULT] = cs_aliases[i].deflt;
+            return 1;
+        }
+    }
+    for (i = 0; i < CS_NOTHING_N; i++) {
+        if (!strcmp(name, cs_nothing[i])) {
+            a->f[F_ENC] = X_NONE;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The pattern of an OpenSSL suite name; 0 when name is none. */
+static int cs_suite_mask(const cs_eval_t *ev, const char *name,
+                         cs_mask_t *a)
+{
+    int i;
+
+    for (i = 0; i < ev->n; i++) {
+        if (ev->suites[i].name && !strcmp(name, ev->suites[i].name)) {
+            a->id = ev->suites[i].cls.id;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Narrow pattern *m by pattern *a, as OpenSSL joins names with '+': each
+ * field keeps what both allow, and an empty field matches nothing. */
+static void cs_mask_narrow(cs_mask_t *m, const cs_mask_t *a)
+{
+    int i;
+
+    for (i = 0; i < F_N; i++) {
+        if (a->f[i] && m->f[i]) {
+            m->f[i] &= a->f[i];
+            m->f[i] = m->f[i] ? m->f[i] : X_NONE;
+        }
+        else if (a->f[i]) {
+            m->f[i] = a->f[i];
+        }
+    }
+    if (a->id && m->id && a->id != m->id) {
+        m->f[F_ENC] = X_NONE;
+    }
+    m->id = a->id ? a->id : m->id;
+}
+
+/* Narrow pattern *m by one '+'-joined name.  Returns 0, or -1 when the
+ * name is unknown or cannot be translated (*perr says why). */
+static int cs_mask_name(cs_eval_t *ev, const char *name, cs_mask_t *m,
+                        const char **perr)
+{
+    cs_mask_t a;
+
+    memset(&a, 0, sizeof(a));
+    if (!cs_alias_mask(name, &a) && !cs_suite_mask(ev, name, &a)) {
+        *perr = apr_psprintf(ev->p, "'%s' is neither an OpenSSL cipher "
+                             "suite GnuTLS supports nor a cipher alias "
+                             "that can be translated (names are "
+                             "case-sensitive)", name);
+        return -1;
+    }
+    cs_mask_narrow(m, &a);
+    return 0;
+}
+
+/* The pattern of a word without its operator: names joined by '+'. */
+static int cs_mask_word(cs_eval_t *ev, const char *word, cs_mask_t *m,
+                        const char **perr)
+{
+    char *copy = apr_pstrdup(ev->p, word);
+    char *name, *last;
+
+    memset(m, 0, sizeof(*m));
+    if (!*copy || copy[strlen(copy) - 1] == '+' || strstr(copy, "++")) {
+        *perr = apr_psprintf(ev->p, "'%s': empty name around '+'", word);
+        return -1;
+    }
+    for (name = apr_strtok(copy, "+", &last); name;
+         name = apr_strtok(NULL, "+", &last)) {
+        if (cs_mask_name(ev, name, m, perr) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int cs_match(const cs_mask_t *m, const cs_suite_t *s)
+{
+    int i;
+
+    if (m->id && m->id != s->cls.id) {
+        return 0;
+    }
+    for (i = 0; i < F_N; i++) {
+        if (m->f[i] && !(m->f[i] & s->cls.f[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Apply one operator ('\0' add, '-' delete, '!' kill, '+' move to the
+ * end) with a pattern, as OpenSSL does; the order of suites is kept as
+ * the step (seq) that last added or moved them. */
+static void cs_apply(cs_eval_t *ev, char op, const cs_mask_t *m,
+                     const char *word)
+{
+    int i;
+
+    ev->seq++;
+    for (i = 0; i < ev->n; i++) {
+        cs_suite_t *s = &ev->suites[i];
+
+        if (!cs_match(m, s)) {
+            continue;
+        }
+        if (op == '\0' && !s->killed && !s->seq) {
+            s->seq = ev->seq;
+            s->removed_by = NULL;
+        }
+        else if (op == '+' && s->seq) {
+            s->seq = ev->seq;
+        }
+        else if (op == '-' && s->seq) {
+            s->seq = 0;
+            s->removed_by = word;
+        }
+        else if (op == '!') {
+            s->seq = 0;
+            s->killed = 1;
+            s->removed_by = word;
+        }
+    }
+}
+
+/* One word of the spec, with its operator. */
+static int cs_word(cs_eval_t *ev, const char *word, const char **perr)
+{
+    cs_mask_t m;
+    char op = '\0';
+    const char *w = word;
+
+    if (*w == '!' || *w == '-' || *w == '+') {
+        op = *w++;
+    }
+    if (!strcmp(w, "@STRENGTH")) {
+        return 0;
+    }
+    if (*w == '@' || !strcmp(w, "FIPS") || !strncmp(w, "SUITEB", 6)) {
+        *perr = apr_psprintf(ev->p, "'%s' has no GnuTLS equivalent here; "
+                             "use SSLXPriorities to say it in GnuTLS "
+                             "terms", word);
+        return -1;
+    }
+    if (!strcmp(w, "DEFAULT")) {
+        *perr = "DEFAULT is only understood as the first word";
+        return -1;
+    }
+    if (cs_mask_word(ev, w, &m, perr) < 0) {
+        return -1;
+    }
+    cs_apply(ev, op, &m, word);
+    return 0;
+}
+
+/* OpenSSL's DEFAULT, when it starts the spec: "ALL:!COMPLEMENTOFDEFAULT:
+ * !eNULL".  Returns the rest of the spec. */
+static const char *cs_default(cs_eval_t *ev, const char *spec)
+{
+    static const char *const expansion[] = {
+        "ALL", "!COMPLEMENTOFDEFAULT", "!eNULL"
+    };
+    const char *err;
+    size_t i;
+
+    spec += strspn(spec, ":,; \t");
+    if (strncmp(spec, "DEFAULT", 7) || (spec[7] && !strchr(":,; \t",
+                                                            spec[7]))) {
+        return spec;
+    }
+    for (i = 0; i < sizeof(expansion) / sizeof(expansion[0]); i++) {
+        cs_word(ev, expansion[i], &err);
+    }
+    for (i = 0; i < (size_t)ev->n; i++) {
+        if (ev->suites[i].removed_by) {
+            ev->suites[i].removed_by = "DEFAULT";
+        }
+    }
+    return spec + 7;
+}
+
+/* ---- from the selected set to GnuTLS's three lists ---------------- */
+
+#define CS_ALGS_MAX 32
+
+/* One of the three lists: algorithm ids with their sort keys. */
+typedef struct {
+    int n;
+    int alg[CS_ALGS_MAX];
+    unsigned int key[CS_ALGS_MAX];
+} cs_list_t;
+
+/* GnuTLS's own preference, to order what one word selects at once. */
+static unsigned int cs_rank(const int *pref, int alg)
+{
+    unsigned int r;
+
+    for (r = 0; pref[r] != -1 && pref[r] != alg; r++) {
+        continue;
+    }
+    return r;
+}
+
+static const int cs_kx_pref[] = {
+    GNUTLS_KX_ECDHE_ECDSA, GNUTLS_KX_ECDHE_RSA, GNUTLS_KX_DHE_RSA,
+    GNUTLS_KX_DHE_DSS, GNUTLS_KX_ECDHE_PSK, GNUTLS_KX_DHE_PSK,
+    GNUTLS_KX_RSA_PSK, GNUTLS_KX_PSK, GNUTLS_KX_SRP_RSA, GNUTLS_KX_SRP_DSS,
+    GNUTLS_KX_SRP, GNUTLS_KX_RSA, GNUTLS_KX_ANON_ECDH, GNUTLS_KX_ANON_DH, -1
+};
+
+static const int cs_cipher_pref[] = {
+    GNUTLS_CIPHER_AES_256_GCM, GNUTLS_CIPHER_CHACHA20_POLY1305,
+    GNUTLS_CIPHER_AES_128_GCM, GNUTLS_CIPHER_AES_256_CCM,
+    GNUTLS_CIPHER_AES_128_CCM, GNUTLS_CIPHER_AES_256_CBC,
+    GNUTLS_CIPHER_AES_128_CBC, GNUTLS_CIPHER_CAMELLIA_256_CBC,
+    GNUTLS_CIPHER_CAMELLIA_128_CBC, GNUTLS_CIPHER_AES_256_CCM_8,
+    GNUTLS_CIPHER_AES_128_CCM_8, GNUTLS_CIPHER_3DES_CBC,
+    GNUTLS_CIPHER_ARCFOUR_128, GNUTLS_CIPHER_NULL, -1
+};
+
+static const int cs_mac_pref[] = {
+    GNUTLS_MAC_AEAD, GNUTLS_MAC_SHA384, GNUTLS_MAC_SHA256, GNUTLS_MAC_SHA1,
+    GNUTLS_MAC_MD5, -1
+};
+
+/* Add alg with its key, keeping the smallest key seen for it. */
+static void cs_list_add(cs_list_t *l, int alg, unsigned int key)
+{
+    int i;
+
+    for (i = 0; i < l->n && l->alg[i] != alg; i++) {
+        continue;
+    }
+    if (i == l->n) {
+        if (l->n == CS_ALGS_MAX) {
+            return;
+        }
+        l->alg[l->n] = alg;
+        l->key[l->n++] = key;
+    }
+    else if (key < l->key[i]) {
+        l->key[i] = key;
+    }
+}
+
+static int cs_list_has(const cs_list_t *l, int alg)
+{
+    int i;
+
+    for (i = 0; i < l->n; i++) {
+        if (l->alg[i] == alg) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Collect the three lists from the selected suites: each algorithm sorts
+ * by the first step that selected a suite using it, then by GnuTLS's
+ * preference.  Returns the number of suites selected. */
+static int cs_lists(const cs_eval_t *ev, cs_list_t *kx, cs_list_t *cipher,
+                    cs_list_t *mac)
+{
+    int i, selected = 0;
+
+    memset(kx, 0, sizeof(*kx));
+    memset(cipher, 0, sizeof(*cipher));
+    memset(mac, 0, sizeof(*mac));
+    for (i = 0; i < ev->n; i++) {
+        const cs_suite_t *s = &ev->suites[i];
+        unsigned int base = s->seq * 64;
+
+        if (!s->seq) {
+            continue;
+        }
+        selected++;
+        if (s->kx != GNUTLS_KX_UNKNOWN) {
+            cs_list_add(kx, s->kx, base + cs_rank(cs_kx_pref, s->kx));
+        }
+        cs_list_add(cipher, s->cipher,
+                    base + cs_rank(cs_cipher_pref, s->cipher));
+        cs_list_add(mac, s->mac, base + cs_rank(cs_mac_pref, s->mac));
+    }
+    return selected;
+}
+
+/* The suites GnuTLS would enable with these lists must not include one
+ * the spec removed: the translation would silently widen it.  (Only a
+ * suite with an OpenSSL name can have been removed.) */
+static const char *cs_check_widening(const cs_eval_t *ev,
+                                     const cs_list_t *kx,
+                                     const cs_list_t *cipher,
+                                     const cs_list_t *mac)
+{
+    int i;
+
+    for (i = 0; i < ev->n; i++) {
+        const cs_suite_t *s = &ev->suites[i];
+        int tls13 = s->kx == GNUTLS_KX_UNKNOWN;
+
+        if (s->seq || !s->removed_by || !cs_list_has(cipher, s->cipher)
+            || !cs_list_has(mac, s->mac)
+            || (!tls13 && !cs_list_has(kx, s->kx))) {
+            continue;
+        }
+        return apr_psprintf(ev->p, "'%s' cannot be honoured: GnuTLS "
+                            "enables every combination of the key "
+                            "exchanges, ciphers and MACs in use, so %s "
+                            "would stay enabled; use SSLXPriorities",
+                            s->removed_by, s->name);
+    }
+    return NULL;
+}
+
+/* "-<ALL>:+a:+b..." for one list, sorted by key. */
+static const char *cs_list_text(apr_pool_t *p, const char *all,
+                                cs_list_t *l, const char *(*alg_name)(int))
+{
+    const char *text = all;
+    int i, j;
+
+    for (i = 1; i < l->n; i++) {
+        for (j = i; j > 0 && l->key[j - 1] > l->key[j]; j--) {
+            int alg = l->alg[j];
+            unsigned int key = l->key[j];
+
+            l->alg[j] = l->alg[j - 1];
+            l->key[j] = l->key[j - 1];
+            l->alg[j - 1] = alg;
+            l->key[j - 1] = key;
+        }
+    }
+    for (i = 0; i < l->n; i++) {
+        text = apr_pstrcat(p, text, ":+", alg_name(l->alg[i]), NULL);
+    }
+    return text;
+}
+
+static const char *cs_kx_name(int alg)
+{
+    return gnutls_kx_get_name((gnutls_kx_algorithm_t)alg);
+}
+
+static const char *cs_cipher_name(int alg)
+{
+    return gnutls_cipher_get_name((gnutls_cipher_algorithm_t)alg);
+}
+
+static const char *cs_mac_name(int alg)
+{
+    return gnutls_mac_get_name((gnutls_mac_algorithm_t)alg);
+}
+
+/* The fragment for the selected set, or NULL with *perr set. */
+static const char *cs_fragment(cs_eval_t *ev, const char *spec,
+                               const char **perr)
+{
+    cs_list_t kx, cipher, mac;
+    const char *frag;
+
+    if (!cs_lists(ev, &kx, &cipher, &mac)) {
+        *perr = apr_psprintf(ev->p, "'%s' selects no cipher suite that "
+                             "GnuTLS supports", spec);
+        return NULL;
+    }
+    *perr = cs_check_widening(ev, &kx, &cipher, &mac);
+    if (*perr) {
+        return NULL;
+    }
+    frag = apr_pstrcat(ev->p,
+                       cs_list_text(ev->p, "-CIPHER-ALL", &cipher,
+                                    cs_cipher_name), ":",
+                       cs_list_text(ev->p, "-MAC-ALL", &mac, cs_mac_name),
+                       NULL);
+    if (kx.n) {
+        frag = apr_pstrcat(ev->p, frag, ":",
+                           cs_list_text(ev->p, "-KX-ALL", &kx, cs_kx_name),
+                           NULL);
+    }
+    return frag;
+}
+
+const char *sslx_compat_cipher_priority(apr_pool_t *p,
+                                        const char *openssl_spec,
+                                        const char **perr)
+{
+    cs_eval_t ev;
+    char *rest, *word, *last;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.p = p;
+    cs_load(&ev);
+    rest = apr_pstrdup(p, cs_default(&ev, openssl_spec));
+    for (word = apr_strtok(rest, ":,; \t", &last); word;
+         word = apr_strtok(NULL, ":,; \t", &last)) {
+        if (cs_word(&ev, word, perr) < 0) {
+            return NULL;
+        }
+    }
+    return cs_fragment(&ev, openssl_spec, perr);
+}
