@@ -170,10 +170,11 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
  * suite built from one of each.  The translation evaluates the spec to a
  * set of suites as OpenSSL would, then lists each key exchange, cipher
  * and MAC that a selected suite uses, ordered by the word that first
- * selected it (GnuTLS's own preference breaks ties).  So a list of
- * suites may come out wider, but only by recombining parts the spec
- * itself accepted: "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-CHACHA20-POLY1305"
- * also enables ECDHE-RSA-CHACHA20-POLY1305 and DHE-RSA-AES128-GCM-SHA256.
+ * selected it (a fixed preference like GnuTLS's NORMAL breaks ties).  So
+ * a list of suites may come out wider, but only by recombining parts the
+ * spec itself accepted:
+ * "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-CHACHA20-POLY1305" also enables
+ * ECDHE-RSA-CHACHA20-POLY1305 and DHE-RSA-AES128-GCM-SHA256.
  * When a recombined suite is one the spec explicitly removed ("-" or
  * "!"), the translation fails and names the word, rather than re-enable
  * it: "HIGH:!ECDHE-RSA-AES128-SHA" cannot be expressed.
@@ -182,10 +183,18 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
  * sets TLS 1.3 suites apart ("SSLCipherSuite TLSv1.3 ...").  TLS 1.3
  * names may therefore appear in the same spec, and the caller should
  * join both of mod_ssl's values into one spec.  The TLS 1.3 suites left
- * enabled are those whose AEAD cipher the spec selects; a spec of CBC
- * suites only leaves none, so GnuTLS then does not negotiate TLS 1.3.
- * A spec with TLS 1.3 names only leaves the base priority's key
- * exchanges alone, so TLS 1.2 keeps them, with the spec's ciphers. */
+ * enabled are those whose AEAD cipher the spec selects.  When none is
+ * left (a spec of CBC suites), the fragment ends in "-VERS-TLS1.3":
+ * GnuTLS would otherwise agree on TLS 1.3 and then fail the handshake
+ * for want of a suite; it must therefore come after the SSLProtocol
+ * fragment.  A spec with TLS 1.3 names only leaves the base priority's
+ * key exchanges alone, so TLS 1.2 keeps them, with the spec's ciphers.
+ *
+ * Left out.  Suites with an SRP or RSA-PSK key exchange are selected as
+ * OpenSSL would, but not passed on: GnuTLS turns TLS 1.3 off whenever
+ * one of those key exchanges is enabled (so "HIGH:!aNULL" would cost
+ * TLS 1.3), and mod_sslx gives GnuTLS no SRP or PSK credentials, without
+ * which they are never negotiated anyway. */
 
 /* OpenSSL's classes, one bit each, per field of a suite. */
 #define K_RSA       0x0001
@@ -206,27 +215,27 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
 #define A_SRP       0x0020
 #define A_ALL       0x003f
 
-#define E_NULL      0x0001
-#define E_RC4       0x0002
-#define E_3DES      0x0004
-#define E_AES128    0x0008
-#define E_AES256    0x0010
-#define E_AES128GCM 0x0020
-#define E_AES256GCM 0x0040
-#define E_AES128CCM 0x0080
-#define E_AES256CCM 0x0100
-#define E_AES128CCM8 0x0200
-#define E_AES256CCM8 0x0400
-#define E_CAMELLIA128 0x0800
-#define E_CAMELLIA256 0x1000
-#define E_CHACHA20  0x2000
-#define E_ALL       0x3fff
-#define E_AESGCM    (E_AES128GCM | E_AES256GCM)
-#define E_AESCCM8   (E_AES128CCM8 | E_AES256CCM8)
-#define E_AESCCM    (E_AES128CCM | E_AES256CCM | E_AESCCM8)
-#define E_AES       (E_AES128 | E_AES256 | E_AESGCM | E_AESCCM)
-#define E_CAMELLIA  (E_CAMELLIA128 | E_CAMELLIA256)
-#define E_CBC       (E_3DES | E_AES128 | E_AES256 | E_CAMELLIA)
+#define E_NULL          0x0001
+#define E_RC4           0x0002
+#define E_3DES          0x0004
+#define E_AES128        0x0008
+#define E_AES256        0x0010
+#define E_AES128GCM     0x0020
+#define E_AES256GCM     0x0040
+#define E_AES128CCM     0x0080
+#define E_AES256CCM     0x0100
+#define E_AES128CCM8    0x0200
+#define E_AES256CCM8    0x0400
+#define E_CAMELLIA128   0x0800
+#define E_CAMELLIA256   0x1000
+#define E_CHACHA20      0x2000
+#define E_ALL           0x3fff
+#define E_AESGCM        (E_AES128GCM | E_AES256GCM)
+#define E_AESCCM8       (E_AES128CCM8 | E_AES256CCM8)
+#define E_AESCCM        (E_AES128CCM | E_AES256CCM | E_AESCCM8)
+#define E_AES           (E_AES128 | E_AES256 | E_AESGCM | E_AESCCM)
+#define E_CAMELLIA      (E_CAMELLIA128 | E_CAMELLIA256)
+#define E_CBC           (E_3DES | E_AES128 | E_AES256 | E_CAMELLIA)
 
 #define M_MD5       0x0001
 #define M_SHA1      0x0002
@@ -335,6 +344,9 @@ static const char *const cs_nothing[] = {
 };
 
 #define CS_NOTHING_N (sizeof(cs_nothing) / sizeof(cs_nothing[0]))
+
+/* What separates words, as in OpenSSL (plus tabs). */
+#define CS_SEPARATORS ":,; \t"
 
 /* One GnuTLS suite during the evaluation. */
 typedef struct {
@@ -571,8 +583,10 @@ static int cs_mask_word(cs_eval_t *ev, const char *word, cs_mask_t *m,
     char *name, *last;
 
     memset(m, 0, sizeof(*m));
-    if (!*copy || copy[strlen(copy) - 1] == '+' || strstr(copy, "++")) {
-        *perr = apr_psprintf(ev->p, "'%s': empty name around '+'", word);
+    if (*copy == '+' || copy[strlen(copy) - 1] == '+'
+        || strstr(copy, "++")) {
+        *perr = apr_psprintf(ev->p, "'%s': a '+' without a name on each "
+                             "side", word);
         return -1;
     }
     for (name = apr_strtok(copy, "+", &last); name;
@@ -643,6 +657,10 @@ static int cs_word(cs_eval_t *ev, const char *word, const char **perr)
     if (*w == '!' || *w == '-' || *w == '+') {
         op = *w++;
     }
+    if (*w == '\0') {
+        *perr = apr_psprintf(ev->p, "'%s' names nothing", word);
+        return -1;
+    }
     if (!strcmp(w, "@STRENGTH")) {
         return 0;
     }
@@ -673,9 +691,9 @@ static const char *cs_default(cs_eval_t *ev, const char *spec)
     const char *err;
     size_t i;
 
-    spec += strspn(spec, ":,; \t");
-    if (strncmp(spec, "DEFAULT", 7) || (spec[7] && !strchr(":,; \t",
-                                                            spec[7]))) {
+    spec += strspn(spec, CS_SEPARATORS);
+    if (strncmp(spec, "DEFAULT", 7) != 0
+        || (spec[7] != '\0' && !strchr(CS_SEPARATORS, spec[7]))) {
         return spec;
     }
     for (i = 0; i < sizeof(expansion) / sizeof(expansion[0]); i++) {
@@ -691,6 +709,7 @@ static const char *cs_default(cs_eval_t *ev, const char *spec)
 
 /* ---- from the selected set to GnuTLS's three lists ---------------- */
 
+/* More than GnuTLS's suites use of any one kind (about 17 at most). */
 #define CS_ALGS_MAX 32
 
 /* One of the three lists: algorithm ids with their sort keys. */
@@ -700,7 +719,8 @@ typedef struct {
     unsigned int key[CS_ALGS_MAX];
 } cs_list_t;
 
-/* GnuTLS's own preference, to order what one word selects at once. */
+/* A fixed preference (as in GnuTLS's NORMAL), to order what one word
+ * selects at once. */
 static unsigned int cs_rank(const int *pref, int alg)
 {
     unsigned int r;
@@ -765,9 +785,17 @@ static int cs_list_has(const cs_list_t *l, int alg)
     return 0;
 }
 
+/* Key exchanges whose suites are not passed on (see the top of the
+ * SSLCipherSuite part). */
+static int cs_kx_left_out(gnutls_kx_algorithm_t kx)
+{
+    return kx == GNUTLS_KX_SRP || kx == GNUTLS_KX_SRP_RSA
+           || kx == GNUTLS_KX_SRP_DSS || kx == GNUTLS_KX_RSA_PSK;
+}
+
 /* Collect the three lists from the selected suites: each algorithm sorts
- * by the first step that selected a suite using it, then by GnuTLS's
- * preference.  Returns the number of suites selected. */
+ * by the first step that selected a suite using it, then by the fixed
+ * preference.  Returns the number of suites passed on. */
 static int cs_lists(const cs_eval_t *ev, cs_list_t *kx, cs_list_t *cipher,
                     cs_list_t *mac)
 {
@@ -780,7 +808,7 @@ static int cs_lists(const cs_eval_t *ev, cs_list_t *kx, cs_list_t *cipher,
         const cs_suite_t *s = &ev->suites[i];
         unsigned int base = s->seq * 64;
 
-        if (!s->seq) {
+        if (!s->seq || cs_kx_left_out(s->kx)) {
             continue;
         }
         selected++;
@@ -820,6 +848,24 @@ static const char *cs_check_widening(const cs_eval_t *ev,
                             s->removed_by, s->name);
     }
     return NULL;
+}
+
+/* Whether GnuTLS would have a TLS 1.3 suite with these lists: one whose
+ * AEAD cipher is listed. */
+static int cs_has_tls13(const cs_eval_t *ev, const cs_list_t *cipher,
+                        const cs_list_t *mac)
+{
+    int i;
+
+    for (i = 0; i < ev->n; i++) {
+        const cs_suite_t *s = &ev->suites[i];
+
+        if (s->kx == GNUTLS_KX_UNKNOWN && cs_list_has(cipher, s->cipher)
+            && cs_list_has(mac, s->mac)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* "-<ALL>:+a:+b..." for one list, sorted by key. */
@@ -870,7 +916,7 @@ static const char *cs_fragment(cs_eval_t *ev, const char *spec,
 
     if (!cs_lists(ev, &kx, &cipher, &mac)) {
         *perr = apr_psprintf(ev->p, "'%s' selects no cipher suite that "
-                             "GnuTLS supports", spec);
+                             "GnuTLS can use here", spec);
         return NULL;
     }
     *perr = cs_check_widening(ev, &kx, &cipher, &mac);
@@ -887,6 +933,9 @@ static const char *cs_fragment(cs_eval_t *ev, const char *spec,
                            cs_list_text(ev->p, "-KX-ALL", &kx, cs_kx_name),
                            NULL);
     }
+    if (!cs_has_tls13(ev, &cipher, &mac)) {
+        frag = apr_pstrcat(ev->p, frag, ":-VERS-TLS1.3", NULL);
+    }
     return frag;
 }
 
@@ -901,8 +950,8 @@ const char *sslx_compat_cipher_priority(apr_pool_t *p,
     ev.p = p;
     cs_load(&ev);
     rest = apr_pstrdup(p, cs_default(&ev, openssl_spec));
-    for (word = apr_strtok(rest, ":,; \t", &last); word;
-         word = apr_strtok(NULL, ":,; \t", &last)) {
+    for (word = apr_strtok(rest, CS_SEPARATORS, &last); word;
+         word = apr_strtok(NULL, CS_SEPARATORS, &last)) {
         if (cs_word(&ev, word, perr) < 0) {
             return NULL;
         }

@@ -31,14 +31,17 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
  * ("HIGH:!aNULL:!MD5", "ECDHE+AESGCM:ECDHE+CHACHA20", or a list of OpenSSL
  * suite names) into a GnuTLS priority fragment to append to a base
  * priority string, such as
- * "-CIPHER-ALL:-MAC-ALL:-KX-ALL:+AES-128-GCM:+AEAD:+ECDHE-ECDSA".
+ * "-CIPHER-ALL:+AES-128-GCM:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA".
  * GnuTLS enables every combination of the key exchanges, ciphers and MACs
  * it lists, and has one cipher list for TLS 1.2 and TLS 1.3; sslx_compat.c
  * says in detail what that means for the result.  TLS 1.3 suite names
  * (mod_ssl's "SSLCipherSuite TLSv1.3 ...") may appear in the same spec.
+ * The fragment may end in "-VERS-TLS1.3" (no TLS 1.3 suite left), so
+ * append it after the SSLProtocol fragment.
  * Returns NULL and sets *perr to a message naming the word at fault when
  * a word is unknown or unsupported, when the translation would enable a
- * suite the spec explicitly removed, or when nothing is left enabled. */
+ * suite the spec explicitly removed, or when nothing is left enabled.
+ * Config-time work: it walks GnuTLS's whole suite table per word. */
 const char *sslx_compat_cipher_priority(apr_pool_t *p,
                                         const char *openssl_spec,
                                         const char **perr);

@@ -187,6 +187,6 @@ void sslx_handshake_log_failure(sslx_conn_t *sc, const char *what, int rv)
                       alert ? alert : "unknown");
         return;
     }
-    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, c, SSLXLOGNO(01305) "%s", sslx_log_describe(c->pool, what,
-                                                           rv));
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, c, SSLXLOGNO(01305) "%s",
+                  sslx_log_describe(c->pool, what, rv));
 }

@@ -40,11 +40,13 @@ static const char *priority_text(apr_pool_t *p, const sslx_srv_conf_t *sc)
     const char *text = sc->priorities ? sc->priorities
                                       : SSLX_DEFAULT_PRIORITY;
 
-    if (sc->cipher_prio) {
-        text = apr_pstrcat(p, text, ":", sc->cipher_prio, NULL);
-    }
+    /* Versions first: the cipher fragment may switch TLS 1.3 off again
+     * when no 1.3 suite is left, which "+VERS-TLS1.3" would undo. */
     if (sc->protocol_prio) {
         text = apr_pstrcat(p, text, ":", sc->protocol_prio, NULL);
+    }
+    if (sc->cipher_prio) {
+        text = apr_pstrcat(p, text, ":", sc->cipher_prio, NULL);
     }
     if (sc->honor_cipher_order == 1) {
         text = apr_pstrcat(p, text, ":%SERVER_PRECEDENCE", NULL);

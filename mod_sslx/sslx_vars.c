@@ -204,7 +204,8 @@ static const char *cert_dn_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
                                sslx_x509_name_t which, const char *rest)
 {
     const char *comp;
-    int idx;
+    apr_size_t len;
+    int idx, raw;
 
     if (*rest == '\0') {
         return sslx_x509_dn(ctx->p, crt, which);
@@ -212,7 +213,16 @@ static const char *cert_dn_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
     if (*rest++ != '_') {
         return NULL;
     }
+    /* mod_ssl reads "CN_1_RAW" as the raw form of the second CN. */
+    len = strlen(rest);
+    raw = len > 4 && !strcmp(rest + len - 4, "_RAW");
+    if (raw) {
+        rest = apr_pstrmemdup(ctx->p, rest, len - 4);
+    }
     comp = split_index(ctx->p, rest, &idx);
+    if (raw) {
+        comp = apr_pstrcat(ctx->p, comp, "_RAW", NULL);
+    }
     return sslx_x509_dn_component(ctx->p, crt, which, comp, idx);
 }
 
