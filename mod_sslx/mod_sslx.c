@@ -10,6 +10,7 @@
 #include <http_ssl.h>
 #include <ap_expr.h>
 
+#include "sslx_cache.h"
 #include "sslx_config.h"
 #include "sslx_init.h"
 #include "sslx_conn.h"
@@ -23,7 +24,7 @@ static int sslx_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     (void)ptemp;
     sslx_vars_register_log_handlers(pconf);
-    return OK;
+    return sslx_cache_pre_config(pconf);
 }
 
 static void sslx_register_hooks(apr_pool_t *p)
@@ -41,6 +42,8 @@ static void sslx_register_hooks(apr_pool_t *p)
     ap_hook_check_config(sslx_init_check_config, NULL, NULL,
                          APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_init_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(sslx_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_conn_pre_connection, NULL, NULL,
                            APR_HOOK_MIDDLE);
     ap_hook_process_connection(sslx_io_process_connection, NULL,

@@ -13,6 +13,7 @@
 #include <apr_strings.h>
 #include <apr_file_io.h>
 #include <http_core.h>
+#include <ap_provider.h>
 
 #include "sslx_config.h"
 #include "sslx_compat.h"
@@ -42,6 +43,8 @@ void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
     sc->cert_pairs = apr_array_make(p, 2, sizeof(sslx_cert_pair_t));
     sc->honor_cipher_order = SSLX_UNSET;
     sc->strict_sni = SSLX_UNSET;
+    sc->session_timeout = SSLX_UNSET;
+    sc->session_tickets = SSLX_UNSET;
     return sc;
 }
 
@@ -75,6 +78,10 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->honor_cipher_order = merge_flag(base->honor_cipher_order,
                                         add->honor_cipher_order);
     sc->strict_sni = merge_flag(base->strict_sni, add->strict_sni);
+    sc->session_timeout = merge_flag(base->session_timeout,
+                                     add->session_timeout);
+    sc->session_tickets = merge_flag(base->session_tickets,
+                                     add->session_tickets);
     return sc;
 }
 
@@ -427,6 +434,134 @@ static const char *set_ignored(cmd_parms *cmd, void *dc, const char *args)
     return NULL;
 }
 
+/* ---- session resumption (used by sslx_cache.c) ---------------------- */
+
+static const char *unknown_socache(cmd_parms *cmd, const char *name)
+{
+    apr_array_header_t *names;
+    const ap_list_provider_names_t *n;
+    const char *known = NULL;
+    int i;
+
+    names = ap_list_provider_names(cmd->temp_pool, AP_SOCACHE_PROVIDER_GROUP,
+                                   AP_SOCACHE_PROVIDER_VERSION);
+    for (i = 0; names && i < names->nelts; i++) {
+        n = &APR_ARRAY_IDX(names, i, ap_list_provider_names_t);
+        known = known ? apr_pstrcat(cmd->temp_pool, known, ", ",
+                                    n->provider_name, NULL)
+                      : n->provider_name;
+    }
+    return apr_psprintf(cmd->pool, "%s: '%s' session cache not supported "
+                        "(known names: %s). Maybe you need to load the "
+                        "appropriate socache module (mod_socache_%s?).",
+                        cmd->cmd->name, name, known ? known : "none",
+                        name);
+}
+
+/* none | nonenotnull | provider[:argument], any mod_socache provider. */
+static const char *set_session_cache(cmd_parms *cmd, void *dc,
+                                     const char *arg)
+{
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+    const char *err, *sep, *name;
+
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
+        return err;
+    }
+    sc->cache_spec = arg;
+    sc->cache_provider = NULL;
+    sc->cache_instance = NULL;
+    if (!strcasecmp(arg, "none") || !strcasecmp(arg, "nonenotnull")) {
+        return NULL;
+    }
+    sep = ap_strchr_c(arg, ':');
+    name = sep ? apr_pstrmemdup(cmd->temp_pool, arg, sep - arg) : arg;
+    sc->cache_provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                            AP_SOCACHE_PROVIDER_VERSION);
+    if (!sc->cache_provider) {
+        return unknown_socache(cmd, name);
+    }
+    err = sc->cache_provider->create(&sc->cache_instance,
+                                     sep ? sep + 1 : NULL, cmd->temp_pool,
+                                     cmd->pool);
+    if (err) {
+        sc->cache_provider = NULL;
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    }
+    return NULL;
+}
+
+/* Seconds; TLS 1.3 caps a ticket's lifetime at 7 days (RFC 8446). */
+static const char *set_session_timeout(cmd_parms *cmd, void *dc,
+                                       const char *arg)
+{
+    apr_int64_t secs;
+    char *end;
+
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    errno = 0;
+    secs = apr_strtoi64(arg, &end, 10);
+    if (errno || end == arg || *end || secs < 0 || secs > 604800) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": expected seconds "
+                           "from 0 to 604800 (7 days), not '", arg, "'",
+                           NULL);
+    }
+    sslx_config_srv(cmd->server)->session_timeout = (int)secs;
+    return NULL;
+}
+
+static const char *set_session_tickets(cmd_parms *cmd, void *dc, int flag)
+{
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    sslx_config_srv(cmd->server)->session_tickets = flag;
+    return NULL;
+}
+
+/* Checked here so "apachectl -t" catches it; read in post_config. */
+static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
+                                       const char *arg)
+{
+    const char *path, *err;
+    apr_finfo_t fi;
+
+    (void)dc;
+    if (shadowed_by_mod_ssl(cmd)) {
+        return DECLINE_CMD;
+    }
+    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
+        return err;
+    }
+    if ((path = ap_server_root_relative(cmd->pool, arg)) == NULL) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": invalid path '",
+                           arg, "'", NULL);
+    }
+    if ((err = check_readable(cmd, path)) != NULL) {
+        return err;
+    }
+    if (apr_stat(&fi, path, APR_FINFO_SIZE, cmd->temp_pool) == APR_SUCCESS
+        && fi.size != SSLX_TICKET_KEY_SIZE) {
+        return apr_psprintf(cmd->pool, "%s: '%s' has %" APR_OFF_T_FMT
+                            " bytes; a GnuTLS session ticket key file "
+                            "holds exactly %d random bytes (mod_ssl's "
+                            "48-byte files do not fit; make one with "
+                            "'head -c %d /dev/urandom')", cmd->cmd->name,
+                            path, fi.size, SSLX_TICKET_KEY_SIZE,
+                            SSLX_TICKET_KEY_SIZE);
+    }
+    sslx_config_srv(cmd->server)->ticket_key_file = path;
+    return NULL;
+}
+
 #define SRV RSRC_CONF
 
 const command_rec sslx_config_cmds[] = {
@@ -472,5 +607,22 @@ const command_rec sslx_config_cmds[] = {
                      "only 'off' is accepted"),
     AP_INIT_RAW_ARGS("SSLInsecureRenegotiation", set_ignored, NULL, SRV,
                      "only 'off' is accepted"),
+    AP_INIT_TAKE1("SSLXSessionCache", set_session_cache, NULL, SRV,
+                  "none | shmcb:path(size) | dbm:path | memcache:host:port "
+                  "| redis:host:port ...: cache for TLS <= 1.2 sessions"),
+    AP_INIT_TAKE1("SSLSessionCache", set_session_cache, NULL, SRV,
+                  "mod_ssl name of SSLXSessionCache"),
+    AP_INIT_TAKE1("SSLXSessionCacheTimeout", set_session_timeout, NULL, SRV,
+                  "lifetime of cached sessions and tickets, in seconds"),
+    AP_INIT_TAKE1("SSLSessionCacheTimeout", set_session_timeout, NULL, SRV,
+                  "mod_ssl name of SSLXSessionCacheTimeout"),
+    AP_INIT_FLAG("SSLXSessionTickets", set_session_tickets, NULL, SRV,
+                 "issue and accept session tickets (default on)"),
+    AP_INIT_FLAG("SSLSessionTickets", set_session_tickets, NULL, SRV,
+                 "mod_ssl name of SSLXSessionTickets"),
+    AP_INIT_TAKE1("SSLXSessionTicketKeyFile", set_ticket_key_file, NULL, SRV,
+                  "file of 64 random bytes: ticket key shared by a cluster"),
+    AP_INIT_TAKE1("SSLSessionTicketKeyFile", set_ticket_key_file, NULL, SRV,
+                  "mod_ssl name of SSLXSessionTicketKeyFile (64 bytes)"),
     { NULL }
 };

@@ -9,6 +9,7 @@
 #define SSLX_CONFIG_H
 
 #include <apr_tables.h>
+#include <ap_socache.h>
 #include <gnutls/gnutls.h>
 
 #include "sslx_cert.h"
@@ -34,7 +35,19 @@ typedef struct {
     int honor_cipher_order;         /* SSLX_UNSET, 0, 1 */
     int strict_sni;                 /* SSLX_UNSET, 0, 1 */
     sslx_tls_t *tls;                /* NULL when TLS is off for the vhost */
+    /* Session resumption (sslx_cache.c).  The cache and the key file are
+     * server-wide: only the main server's record holds them. */
+    const char *cache_spec;         /* SSLXSessionCache text */
+    const ap_socache_provider_t *cache_provider; /* NULL: none */
+    ap_socache_instance_t *cache_instance;
+    const char *ticket_key_file;    /* SSLXSessionTicketKeyFile */
+    int session_timeout;            /* seconds, SSLX_UNSET: default */
+    int session_tickets;            /* SSLX_UNSET, 0, 1 */
+    struct sslx_cache_t *cache;     /* prepared in post_config */
 } sslx_srv_conf_t;
+
+/* Size of a GnuTLS session ticket master key (and of its key file). */
+#define SSLX_TICKET_KEY_SIZE 64
 
 /* SSLXOptions bits. */
 #define SSLX_OPT_STD_ENV_VARS      (1 << 0)

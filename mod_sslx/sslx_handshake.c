@@ -14,6 +14,7 @@
 #include <http_core.h>
 #include <http_vhost.h>
 
+#include "sslx_cache.h"
 #include "sslx_handshake.h"
 #include "sslx_log.h"
 
@@ -164,7 +165,9 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
         sc->sni = sni.name;
         select_vhost(sc, sni.name);
     }
-    return 0;
+    /* The vhost is final: GnuTLS cannot take tickets back once enabled,
+     * so resumption is set up here and not at connection start. */
+    return sslx_cache_session_init(sc->session, sc->c, sc->server);
 }
 
 void sslx_handshake_setup(sslx_conn_t *sc)

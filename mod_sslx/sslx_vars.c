@@ -166,9 +166,18 @@ static gnutls_x509_crt_t server_cert(const var_ctx_t *ctx,
 {
     sslx_facts_t *f = &ctx->sc->facts;
     const gnutls_datum_t *der;
+    gnutls_datum_t first;
 
     if (!f->server_crt) {
         der = gnutls_certificate_get_ours(ctx->sc->session);
+        if (!der && gnutls_session_is_resumed(ctx->sc->session)
+            && gnutls_certificate_get_crt_raw(ctx->sc->tls->creds, 0, 0,
+                                              &first) >= 0) {
+            /* No certificate is sent on resumption and GnuTLS does not
+             * remember which one the session began with: report the
+             * vhost's first, as mod_ssl reports its current one. */
+            der = &first;
+        }
         if (!der) {
             return NULL;
         }

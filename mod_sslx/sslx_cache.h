@@ -1,0 +1,59 @@
+/* sslx_cache.h - session resumption: the inter-process session cache for
+ * TLS <= 1.2 session IDs (any mod_socache provider) and the session
+ * ticket master key shared by all children (TLS 1.2 tickets, TLS 1.3
+ * resumption).
+ *
+ * The server-wide state is prepared in post_config and hung off every
+ * vhost's server record ("cache" in sslx_srv_conf_t); a session picks up
+ * its vhost's timeout and ticket setting once the vhost is final.
+ */
+#ifndef SSLX_CACHE_H
+#define SSLX_CACHE_H
+
+#include <apr_global_mutex.h>
+#include <ap_socache.h>
+#include <gnutls/gnutls.h>
+
+#include "sslx_config.h"
+
+/* Mutex type, configurable with "Mutex ... sslx-cache". */
+#define SSLX_CACHE_MUTEX_TYPE "sslx-cache"
+
+/* SSLXSessionCacheTimeout when not configured, in seconds (mod_ssl's). */
+#define SSLX_CACHE_DEFAULT_TIMEOUT 300
+
+/* Retained-data key of the generated ticket master key; bump the number
+ * if the layout of the retained record ever changes. */
+#define SSLX_CACHE_RETAINED_KEY "mod_sslx-ticket-key-1"
+
+/* Server-wide resumption state, owned by pconf. */
+struct sslx_cache_t {
+    const ap_socache_provider_t *provider; /* NULL: no session cache */
+    ap_socache_instance_t *instance;
+    const char *spec;                      /* SSLXSessionCache, for logs */
+    server_rec *server;                    /* main server, for the provider */
+    apr_global_mutex_t *mutex;             /* NOTMPSAFE providers only */
+    gnutls_datum_t ticket_key;             /* SSLX_TICKET_KEY_SIZE bytes */
+};
+typedef struct sslx_cache_t sslx_cache_t;
+
+/* pre_config: register the "sslx-cache" mutex type. */
+int sslx_cache_pre_config(apr_pool_t *pconf);
+
+/* post_config: ticket master key (retained data or key file), socache
+ * init, global mutex; publishes the state on every server record. */
+int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *s);
+
+/* child_init: reattach the global mutex in the child. */
+void sslx_cache_child_init(apr_pool_t *pchild, server_rec *s);
+
+/* Apply vhost s's resumption settings to a server session of c: cache
+ * callbacks, lifetime and, when on, session tickets.  Call it once the
+ * vhost is final (the ClientHello hook, after SNI); calling it again for
+ * the same session is harmless.  Returns 0 or a GnuTLS error code, which
+ * it has logged. */
+int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
+                            server_rec *s);
+
+#endif /* SSLX_CACHE_H */
