@@ -17,6 +17,7 @@
 #include "sslx_io.h"
 #include "sslx_request.h"
 #include "sslx_vars.h"
+#include "sslx_verify.h"
 
 static int sslx_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
@@ -46,6 +47,8 @@ static void sslx_register_hooks(apr_pool_t *p)
     ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_conn_pre_connection, NULL, NULL,
                            APR_HOOK_MIDDLE);
+    ap_hook_pre_connection(sslx_verify_pre_connection, NULL, NULL,
+                           APR_HOOK_MIDDLE + 1);
     ap_hook_process_connection(sslx_io_process_connection, NULL,
                                before_http2, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(sslx_request_check, after_setenvif, NULL,

@@ -5,7 +5,9 @@
 #define SSLX_CERT_H
 
 #include <apr_pools.h>
+#include <apr_tables.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 /* Where a directive was written: for error messages after parsing. */
 typedef struct {
@@ -35,5 +37,21 @@ const char *sslx_cert_validity_warning(apr_pool_t *p,
                                        unsigned idx,
                                        const sslx_cert_pair_t *pair,
                                        apr_time_t now);
+
+/* Client-certificate trust of a vhost, loaded from its directives. */
+typedef struct {
+    const char *ca_file;
+    const char *ca_path;
+    const char *crl_file;           /* NULL unless revocation is checked */
+    const char *crl_path;
+} sslx_trust_spec_t;
+
+/* Load CAs and CRLs into a new trust list (deinitialised with p) and
+ * collect the raw issuer DNs of the CRLs into *pcrl_issuers.  Returns
+ * NULL, or a message naming the file and the reason. */
+const char *sslx_cert_load_trust(apr_pool_t *p, apr_pool_t *ptemp,
+                                 const sslx_trust_spec_t *spec,
+                                 gnutls_x509_trust_list_t *ptrust,
+                                 apr_array_header_t **pcrl_issuers);
 
 #endif /* SSLX_CERT_H */

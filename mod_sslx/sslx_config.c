@@ -45,12 +45,34 @@ void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
     sc->strict_sni = SSLX_UNSET;
     sc->session_timeout = SSLX_UNSET;
     sc->session_tickets = SSLX_UNSET;
+    sc->verify_mode = SSLX_UNSET;
+    sc->verify_depth = SSLX_UNSET;
+    sc->crl_check = SSLX_UNSET;
     return sc;
 }
 
 static int merge_flag(int base, int add)
 {
     return add == SSLX_UNSET ? base : add;
+}
+
+static const char *merge_str(const char *base, const char *add)
+{
+    return add ? add : base;
+}
+
+static void merge_client_auth(sslx_srv_conf_t *sc, const sslx_srv_conf_t *base,
+                              const sslx_srv_conf_t *add)
+{
+    sc->verify_mode = merge_flag(base->verify_mode, add->verify_mode);
+    sc->verify_depth = merge_flag(base->verify_depth, add->verify_depth);
+    sc->ca_file = merge_str(base->ca_file, add->ca_file);
+    sc->ca_path = merge_str(base->ca_path, add->ca_path);
+    sc->ca_dn_file = merge_str(base->ca_dn_file, add->ca_dn_file);
+    sc->crl_file = merge_str(base->crl_file, add->crl_file);
+    sc->crl_path = merge_str(base->crl_path, add->crl_path);
+    sc->crl_check = merge_flag(base->crl_check, add->crl_check);
+    sc->user_name = merge_str(base->user_name, add->user_name);
 }
 
 void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
@@ -82,24 +104,32 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
                                      add->session_timeout);
     sc->session_tickets = merge_flag(base->session_tickets,
                                      add->session_tickets);
+    merge_client_auth(sc, base, add);
     return sc;
 }
 
 void *sslx_config_create_dir(apr_pool_t *p, char *dir)
 {
-    (void)dir;
-    return apr_pcalloc(p, sizeof(sslx_dir_conf_t));
-}
-
-void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
-{
-    const sslx_dir_conf_t *base = basev;
-    const sslx_dir_conf_t *add = addv;
     sslx_dir_conf_t *dc = apr_pcalloc(p, sizeof(*dc));
 
+    (void)dir;
+    dc->verify_mode = SSLX_UNSET;
+    dc->verify_depth = SSLX_UNSET;
+    dc->reneg_buffer_size = SSLX_UNSET;
+    dc->require_ssl = SSLX_UNSET;
+    dc->requires = apr_array_make(p, 1, sizeof(void *));
+    return dc;
+}
+
+static void merge_options(sslx_dir_conf_t *dc, const sslx_dir_conf_t *base,
+                          const sslx_dir_conf_t *add)
+{
     if (add->options_set) {
-        *dc = *add;
-        return dc;
+        dc->options_set = 1;
+        dc->options = add->options;
+        dc->options_add = add->options_add;
+        dc->options_del = add->options_del;
+        return;
     }
     /* Relative options build on whatever the parent ended up with. */
     dc->options_set = base->options_set;
@@ -108,7 +138,43 @@ void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
                       | add->options_add;
     dc->options_del = (base->options_del & ~add->options_add)
                       | add->options_del;
+}
+
+void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    const sslx_dir_conf_t *base = basev;
+    const sslx_dir_conf_t *add = addv;
+    sslx_dir_conf_t *dc = apr_pcalloc(p, sizeof(*dc));
+
+    merge_options(dc, base, add);
+    dc->verify_mode = merge_flag(base->verify_mode, add->verify_mode);
+    dc->verify_depth = merge_flag(base->verify_depth, add->verify_depth);
+    dc->reneg_buffer_size = merge_flag(base->reneg_buffer_size,
+                                       add->reneg_buffer_size);
+    dc->require_ssl = merge_flag(base->require_ssl, add->require_ssl);
+    dc->requires = apr_array_append(p, base->requires, add->requires);
+    dc->user_name = merge_str(base->user_name, add->user_name);
     return dc;
+}
+
+int sslx_config_verify_mode(const sslx_dir_conf_t *dc,
+                            const sslx_srv_conf_t *sc)
+{
+    if (dc && dc->verify_mode != SSLX_UNSET) {
+        return dc->verify_mode;
+    }
+    return sc->verify_mode == SSLX_UNSET ? SSLX_VERIFY_NONE
+                                         : sc->verify_mode;
+}
+
+int sslx_config_verify_depth(const sslx_dir_conf_t *dc,
+                             const sslx_srv_conf_t *sc)
+{
+    if (dc && dc->verify_depth != SSLX_UNSET) {
+        return dc->verify_depth;
+    }
+    return sc->verify_depth == SSLX_UNSET ? SSLX_DEFAULT_VERIFY_DEPTH
+                                          : sc->verify_depth;
 }
 
 int sslx_config_options(const sslx_dir_conf_t *dc)
@@ -119,7 +185,7 @@ int sslx_config_options(const sslx_dir_conf_t *dc)
 }
 
 /* The mod_ssl-named entries step aside when mod_ssl is loaded. */
-static int shadowed_by_mod_ssl(const cmd_parms *cmd)
+int sslx_config_shadowed(const cmd_parms *cmd)
 {
     return strncasecmp(cmd->cmd->name, "SSLX", 4) != 0
            && ap_find_linked_module("mod_ssl.c") != NULL;
@@ -155,8 +221,8 @@ static const char *check_readable(cmd_parms *cmd, const char *path)
 }
 
 /* A file argument: pkcs11: and other URLs go to GnuTLS untouched. */
-static const char *file_arg(cmd_parms *cmd, const char *arg,
-                            const char **ppath)
+const char *sslx_config_file_arg(cmd_parms *cmd, const char *arg,
+                                 const char **ppath)
 {
     if (ap_strchr_c(arg, ':') && !ap_strchr_c(arg, '/')) {
         *ppath = arg;
@@ -174,12 +240,34 @@ static const char *file_arg(cmd_parms *cmd, const char *arg,
     return check_readable(cmd, *ppath);
 }
 
+const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,
+                                const char **ppath)
+{
+    apr_finfo_t fi;
+    char err[128];
+    apr_status_t rv;
+
+    *ppath = ap_server_root_relative(cmd->pool, arg);
+    if (!*ppath) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": invalid path '",
+                           arg, "'", NULL);
+    }
+    rv = apr_stat(&fi, *ppath, APR_FINFO_TYPE, cmd->temp_pool);
+    if (rv != APR_SUCCESS || fi.filetype != APR_DIR) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a readable "
+                            "directory%s%s", cmd->cmd->name, *ppath,
+                            rv ? ": " : "",
+                            rv ? apr_strerror(rv, err, sizeof(err)) : "");
+    }
+    return NULL;
+}
+
 static const char *set_engine(cmd_parms *cmd, void *dc, const char *arg)
 {
     sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
 
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     if (!strcasecmp(arg, "on")) {
@@ -226,10 +314,10 @@ static const char *set_cert_file(cmd_parms *cmd, void *dc, const char *arg)
     const char *path, *err;
 
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    if ((err = file_arg(cmd, arg, &path)) != NULL) {
+    if ((err = sslx_config_file_arg(cmd, arg, &path)) != NULL) {
         return err;
     }
     pair = pair_slot(sc->cert_pairs, 0);
@@ -245,10 +333,10 @@ static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
     const char *path, *err;
 
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    if ((err = file_arg(cmd, arg, &path)) != NULL) {
+    if ((err = sslx_config_file_arg(cmd, arg, &path)) != NULL) {
         return err;
     }
     pair = pair_slot(sc->cert_pairs, 1);
@@ -294,7 +382,7 @@ static const char *set_protocol(cmd_parms *cmd, void *dc, int argc,
     const char *prio, *err = NULL;
 
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     prio = sslx_compat_protocol_priority(cmd->pool, argc, argv, &err);
@@ -316,7 +404,7 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
     const char *prio, *err = NULL;
 
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     if (a2) {
@@ -341,7 +429,7 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
 static const char *set_honor_order(cmd_parms *cmd, void *dc, int flag)
 {
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     sslx_config_srv(cmd->server)->honor_cipher_order = flag;
@@ -351,7 +439,7 @@ static const char *set_honor_order(cmd_parms *cmd, void *dc, int flag)
 static const char *set_strict_sni(cmd_parms *cmd, void *dc, int flag)
 {
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     sslx_config_srv(cmd->server)->strict_sni = flag;
@@ -369,6 +457,15 @@ static int option_bit(const char *name)
     if (!strcasecmp(name, "ExportBase64CertData")) {
         return SSLX_OPT_EXPORT_B64_CERT;
     }
+    if (!strcasecmp(name, "FakeBasicAuth")) {
+        return SSLX_OPT_FAKE_BASIC_AUTH;
+    }
+    if (!strcasecmp(name, "StrictRequire")) {
+        return SSLX_OPT_STRICT_REQUIRE;
+    }
+    if (!strcasecmp(name, "OptRenegotiate")) {
+        return SSLX_OPT_OPT_RENEGOTIATE;
+    }
     return 0;
 }
 
@@ -379,7 +476,7 @@ static const char *set_options(cmd_parms *cmd, void *dcv, const char *args)
     char action;
     int bit;
 
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     while (*(word = ap_getword_conf(cmd->temp_pool, &args)) != '\0') {
@@ -414,7 +511,7 @@ static const char *set_options(cmd_parms *cmd, void *dcv, const char *args)
 static const char *set_ignored(cmd_parms *cmd, void *dc, const char *args)
 {
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     if (!strcasecmp(cmd->cmd->name, "SSLCompression")
@@ -466,7 +563,7 @@ static const char *set_session_cache(cmd_parms *cmd, void *dc,
     const char *err, *sep, *name;
 
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
@@ -503,7 +600,7 @@ static const char *set_session_timeout(cmd_parms *cmd, void *dc,
     char *end;
 
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     errno = 0;
@@ -520,7 +617,7 @@ static const char *set_session_timeout(cmd_parms *cmd, void *dc,
 static const char *set_session_tickets(cmd_parms *cmd, void *dc, int flag)
 {
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     sslx_config_srv(cmd->server)->session_tickets = flag;
@@ -535,7 +632,7 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
     apr_finfo_t fi;
 
     (void)dc;
-    if (shadowed_by_mod_ssl(cmd)) {
+    if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
     if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
@@ -624,5 +721,56 @@ const command_rec sslx_config_cmds[] = {
                   "file of 64 random bytes: ticket key shared by a cluster"),
     AP_INIT_TAKE1("SSLSessionTicketKeyFile", set_ticket_key_file, NULL, SRV,
                   "mod_ssl name of SSLXSessionTicketKeyFile (64 bytes)"),
+    AP_INIT_TAKE1("SSLXVerifyClient", sslx_config_set_verify_client, NULL,
+                  RSRC_CONF | OR_AUTHCFG,
+                  "none|optional|require|optional_no_ca"),
+    AP_INIT_TAKE1("SSLVerifyClient", sslx_config_set_verify_client, NULL,
+                  RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXVerifyClient"),
+    AP_INIT_TAKE1("SSLXVerifyDepth", sslx_config_set_verify_depth, NULL,
+                  RSRC_CONF | OR_AUTHCFG,
+                  "maximum number of intermediate CAs in a client chain"),
+    AP_INIT_TAKE1("SSLVerifyDepth", sslx_config_set_verify_depth, NULL,
+                  RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXVerifyDepth"),
+    AP_INIT_TAKE1("SSLXCACertificateFile", sslx_config_set_ca_file, NULL,
+                  SRV, "CAs trusted for client certificates (PEM)"),
+    AP_INIT_TAKE1("SSLCACertificateFile", sslx_config_set_ca_file, NULL,
+                  SRV, "mod_ssl name of SSLXCACertificateFile"),
+    AP_INIT_TAKE1("SSLXCACertificatePath", sslx_config_set_ca_path, NULL,
+                  SRV, "directory of CAs trusted for client certificates"),
+    AP_INIT_TAKE1("SSLCACertificatePath", sslx_config_set_ca_path, NULL,
+                  SRV, "mod_ssl name of SSLXCACertificatePath"),
+    AP_INIT_TAKE1("SSLXCADNRequestFile", sslx_config_set_ca_dn_file, NULL,
+                  SRV, "CA names sent in the certificate request"),
+    AP_INIT_TAKE1("SSLCADNRequestFile", sslx_config_set_ca_dn_file, NULL,
+                  SRV, "mod_ssl name of SSLXCADNRequestFile"),
+    AP_INIT_TAKE1("SSLXCARevocationFile", sslx_config_set_crl_file, NULL,
+                  SRV, "CRLs for client certificates (PEM)"),
+    AP_INIT_TAKE1("SSLCARevocationFile", sslx_config_set_crl_file, NULL,
+                  SRV, "mod_ssl name of SSLXCARevocationFile"),
+    AP_INIT_TAKE1("SSLXCARevocationPath", sslx_config_set_crl_path, NULL,
+                  SRV, "directory of CRLs for client certificates"),
+    AP_INIT_TAKE1("SSLCARevocationPath", sslx_config_set_crl_path, NULL,
+                  SRV, "mod_ssl name of SSLXCARevocationPath"),
+    AP_INIT_TAKE12("SSLXCARevocationCheck", sslx_config_set_crl_check, NULL,
+                   SRV, "chain|leaf|none [no_crl_for_cert_ok]"),
+    AP_INIT_TAKE12("SSLCARevocationCheck", sslx_config_set_crl_check, NULL,
+                   SRV, "mod_ssl name of SSLXCARevocationCheck"),
+    AP_INIT_TAKE1("SSLXRenegBufferSize", sslx_config_set_reneg_buffer, NULL,
+                  OR_AUTHCFG, "bytes of request body kept while a client "
+                  "certificate is requested"),
+    AP_INIT_TAKE1("SSLRenegBufferSize", sslx_config_set_reneg_buffer, NULL,
+                  OR_AUTHCFG, "mod_ssl name of SSLXRenegBufferSize"),
+    AP_INIT_NO_ARGS("SSLXRequireSSL", sslx_config_set_require_ssl, NULL,
+                    OR_AUTHCFG, "deny access without TLS"),
+    AP_INIT_NO_ARGS("SSLRequireSSL", sslx_config_set_require_ssl, NULL,
+                    OR_AUTHCFG, "mod_ssl name of SSLXRequireSSL"),
+    AP_INIT_RAW_ARGS("SSLXRequire", sslx_config_set_require, NULL,
+                     OR_AUTHCFG, "access expression (mod_ssl syntax)"),
+    AP_INIT_RAW_ARGS("SSLRequire", sslx_config_set_require, NULL,
+                     OR_AUTHCFG, "mod_ssl name of SSLXRequire"),
+    AP_INIT_TAKE1("SSLXUserName", sslx_config_set_user_name, NULL,
+                  RSRC_CONF | OR_AUTHCFG, "variable to use as user name"),
+    AP_INIT_TAKE1("SSLUserName", sslx_config_set_user_name, NULL,
+                  RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXUserName"),
     { NULL }
 };

@@ -11,6 +11,7 @@
 #include <apr_tables.h>
 #include <ap_socache.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #include "sslx_cert.h"
 
@@ -22,6 +23,10 @@ typedef struct {
     /* Two vhosts with equal identities present the same certificates
      * under the same rules: a request may move between them (no 421). */
     const char *identity;
+    /* Client certificates are verified against this list (CAs and, with
+     * SSLXCARevocationCheck, CRLs); NULL when no CA is configured. */
+    gnutls_x509_trust_list_t trust;
+    apr_array_header_t *crl_issuers; /* gnutls_datum_t: raw issuer DNs */
 } sslx_tls_t;
 
 typedef struct {
@@ -44,7 +49,33 @@ typedef struct {
     int session_timeout;            /* seconds, SSLX_UNSET: default */
     int session_tickets;            /* SSLX_UNSET, 0, 1 */
     struct sslx_cache_t *cache;     /* prepared in post_config */
+    /* Client certificates (sslx_config_auth.c, sslx_verify.c). */
+    int verify_mode;                /* SSLX_VERIFY_*, SSLX_UNSET */
+    int verify_depth;               /* SSLX_UNSET: 1 */
+    const char *ca_file;            /* SSLXCACertificateFile */
+    const char *ca_path;            /* SSLXCACertificatePath */
+    const char *ca_dn_file;         /* SSLXCADNRequestFile */
+    const char *crl_file;           /* SSLXCARevocationFile */
+    const char *crl_path;           /* SSLXCARevocationPath */
+    int crl_check;                  /* SSLX_CRL_*, SSLX_UNSET: none */
+    const char *user_name;          /* SSLXUserName at server level */
 } sslx_srv_conf_t;
+
+/* SSLXVerifyClient, in rising order of demand. */
+#define SSLX_VERIFY_NONE            0
+#define SSLX_VERIFY_OPTIONAL_NO_CA  1
+#define SSLX_VERIFY_OPTIONAL        2
+#define SSLX_VERIFY_REQUIRE         3
+
+/* SSLXCARevocationCheck: a mode, plus a flag. */
+#define SSLX_CRL_NONE               0
+#define SSLX_CRL_LEAF               1
+#define SSLX_CRL_CHAIN              2
+#define SSLX_CRL_MODE_MASK          3
+#define SSLX_CRL_NO_CRL_FOR_CERT_OK 4
+
+#define SSLX_DEFAULT_VERIFY_DEPTH   1
+#define SSLX_DEFAULT_RENEG_BUFFER   (128 * 1024)
 
 /* Size of a GnuTLS session ticket master key (and of its key file). */
 #define SSLX_TICKET_KEY_SIZE 64
@@ -53,13 +84,61 @@ typedef struct {
 #define SSLX_OPT_STD_ENV_VARS      (1 << 0)
 #define SSLX_OPT_EXPORT_CERT_DATA  (1 << 1)
 #define SSLX_OPT_EXPORT_B64_CERT   (1 << 2)
+#define SSLX_OPT_FAKE_BASIC_AUTH    (1 << 3)
+#define SSLX_OPT_STRICT_REQUIRE     (1 << 4)
+#define SSLX_OPT_OPT_RENEGOTIATE    (1 << 5)
 
 typedef struct {
     int options;                    /* absolute set, valid if options_set */
     int options_set;
     int options_add;                /* relative "+Opt" */
     int options_del;                /* relative "-Opt" */
+    int verify_mode;                /* SSLXVerifyClient here, SSLX_UNSET */
+    int verify_depth;               /* SSLXVerifyDepth here, SSLX_UNSET */
+    int reneg_buffer_size;          /* SSLXRenegBufferSize, SSLX_UNSET */
+    int require_ssl;                /* SSLXRequireSSL: 1 */
+    apr_array_header_t *requires;   /* SSLXRequire: ap_expr_info_t * */
+    const char *user_name;          /* SSLXUserName */
 } sslx_dir_conf_t;
+
+/* Shared by the directive handlers of sslx_config.c and
+ * sslx_config_auth.c. */
+int sslx_config_shadowed(const cmd_parms *cmd);
+const char *sslx_config_file_arg(cmd_parms *cmd, const char *arg,
+                                 const char **ppath);
+const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,
+                                const char **ppath);
+
+/* Client-authentication directives (sslx_config_auth.c). */
+const char *sslx_config_set_verify_client(cmd_parms *cmd, void *dc,
+                                          const char *arg);
+const char *sslx_config_set_verify_depth(cmd_parms *cmd, void *dc,
+                                         const char *arg);
+const char *sslx_config_set_ca_file(cmd_parms *cmd, void *dc,
+                                    const char *arg);
+const char *sslx_config_set_ca_path(cmd_parms *cmd, void *dc,
+                                    const char *arg);
+const char *sslx_config_set_ca_dn_file(cmd_parms *cmd, void *dc,
+                                       const char *arg);
+const char *sslx_config_set_crl_file(cmd_parms *cmd, void *dc,
+                                     const char *arg);
+const char *sslx_config_set_crl_path(cmd_parms *cmd, void *dc,
+                                     const char *arg);
+const char *sslx_config_set_crl_check(cmd_parms *cmd, void *dc,
+                                      const char *a1, const char *a2);
+const char *sslx_config_set_reneg_buffer(cmd_parms *cmd, void *dc,
+                                         const char *arg);
+const char *sslx_config_set_require_ssl(cmd_parms *cmd, void *dc);
+const char *sslx_config_set_require(cmd_parms *cmd, void *dc,
+                                    const char *arg);
+const char *sslx_config_set_user_name(cmd_parms *cmd, void *dc,
+                                      const char *arg);
+
+/* Effective values for a request: the directory's, else the vhost's. */
+int sslx_config_verify_mode(const sslx_dir_conf_t *dc,
+                            const sslx_srv_conf_t *sc);
+int sslx_config_verify_depth(const sslx_dir_conf_t *dc,
+                             const sslx_srv_conf_t *sc);
 
 extern const command_rec sslx_config_cmds[];
 

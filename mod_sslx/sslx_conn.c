@@ -30,6 +30,16 @@ int sslx_conn_is_ssl(conn_rec *c)
     return (sc && sc->state != SSLX_ST_PLAIN_HTTP) ? OK : DECLINED;
 }
 
+/* The certificate request follows the vhost: GnuTLS's own "require"
+ * is not used, so a missing certificate gets mod_ssl's treatment and
+ * the right alert from the verification callback. */
+static void request_client_cert(sslx_conn_t *sc, int mode)
+{
+    sc->verify_mode = mode;
+    gnutls_certificate_server_set_request(sc->session,
+        mode == SSLX_VERIFY_NONE ? GNUTLS_CERT_IGNORE : GNUTLS_CERT_REQUEST);
+}
+
 int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
 {
     const sslx_tls_t *tls = sslx_config_srv(s)->tls;
@@ -39,6 +49,9 @@ int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
         return GNUTLS_E_INTERNAL_ERROR;
     }
     sc->server = s;
+    request_client_cert(sc, sslx_config_verify_mode(NULL,
+                                                    sslx_config_srv(s)));
+    sc->verify_depth = sslx_config_verify_depth(NULL, sslx_config_srv(s));
     if (tls == sc->tls) {
         return 0;
     }

@@ -49,6 +49,15 @@ typedef struct {
     apr_status_t out_status;
 
     sslx_facts_t facts;
+
+    /* Client certificate (sslx_verify.c). */
+    int verify_mode;            /* SSLX_VERIFY_* the next certificate
+                                 * the client sends is held to */
+    const char *verify_result;  /* SSL_CLIENT_VERIFY: NONE, SUCCESS,
+                                 * GENEROUS or FAILED:reason; NULL until
+                                 * a certificate was asked for */
+    int verify_depth;           /* SSLXVerifyDepth for that check */
+    int verify_alert;           /* alert for a rejected certificate */
 } sslx_conn_t;
 
 /* The TLS state for c, following c->master; NULL if not a TLS conn. */

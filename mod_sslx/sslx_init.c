@@ -57,7 +57,10 @@ static const char *priority_text(apr_pool_t *p, const sslx_srv_conf_t *sc)
 static const char *identity_of(apr_pool_t *p, const sslx_srv_conf_t *sc,
                                const char *prio)
 {
-    const char *id = prio;
+    const char *id = apr_psprintf(p, "%s|%d|%d|%d|%s|%s|%s|%s|%s", prio,
+                                  sc->verify_mode, sc->verify_depth,
+                                  sc->crl_check, sc->ca_file, sc->ca_path,
+                                  sc->ca_dn_file, sc->crl_file, sc->crl_path);
     const sslx_cert_pair_t *pair;
     int i;
 
@@ -104,6 +107,63 @@ static int load_pairs(apr_pool_t *ptemp, server_rec *s,
     return OK;
 }
 
+/* The names the certificate request advertises: SSLXCADNRequestFile if
+ * given, else the trusted CAs themselves. */
+static int advertise_cas(apr_pool_t *ptemp, server_rec *s,
+                         const sslx_srv_conf_t *sc, sslx_tls_t *tls)
+{
+    const char *file = sc->ca_dn_file ? sc->ca_dn_file : sc->ca_file;
+    int rv = 0;
+
+    if (file) {
+        rv = gnutls_certificate_set_x509_trust_file(tls->creds, file,
+                                                    GNUTLS_X509_FMT_PEM);
+    }
+    if (rv >= 0 && sc->ca_path && !sc->ca_dn_file) {
+        rv = gnutls_certificate_set_x509_trust_dir(tls->creds, sc->ca_path,
+                                                   GNUTLS_X509_FMT_PEM);
+    }
+    if (rv < 0) {
+        return fail_vhost(s, sslx_log_describe(ptemp, apr_psprintf(ptemp,
+                          "loading the CA names to request client "
+                          "certificates for from '%s'",
+                          file ? file : sc->ca_path), rv));
+    }
+    return OK;
+}
+
+static int load_client_trust(apr_pool_t *pconf, apr_pool_t *ptemp,
+                             server_rec *s, const sslx_srv_conf_t *sc,
+                             sslx_tls_t *tls)
+{
+    sslx_trust_spec_t spec;
+    const char *err;
+    int crl = sc->crl_check == SSLX_UNSET ? SSLX_CRL_NONE : sc->crl_check;
+
+    if (!sc->ca_file && !sc->ca_path) {
+        if (sc->verify_mode == SSLX_VERIFY_REQUIRE
+            || sc->verify_mode == SSLX_VERIFY_OPTIONAL) {
+            return fail_vhost(s, apr_psprintf(ptemp, "SSLXVerifyClient "
+                              "needs SSLXCACertificateFile or "
+                              "SSLXCACertificatePath in vhost %s (%s:%d)",
+                              s->server_hostname, s->defn_name ? s->defn_name
+                              : "?", s->defn_line_number));
+        }
+        return OK;
+    }
+    spec.ca_file = sc->ca_file;
+    spec.ca_path = sc->ca_path;
+    spec.crl_file = (crl & SSLX_CRL_MODE_MASK) ? sc->crl_file : NULL;
+    spec.crl_path = (crl & SSLX_CRL_MODE_MASK) ? sc->crl_path : NULL;
+    err = sslx_cert_load_trust(pconf, ptemp, &spec, &tls->trust,
+                               &tls->crl_issuers);
+    if (err) {
+        return fail_vhost(s, apr_psprintf(ptemp, "client certificate trust "
+                          "of vhost %s: %s", s->server_hostname, err));
+    }
+    return advertise_cas(ptemp, s, sc, tls);
+}
+
 static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                      const sslx_srv_conf_t *sc, const char *prio,
                      sslx_tls_t *tls)
@@ -118,6 +178,9 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     apr_pool_cleanup_register(pconf, tls->creds, free_creds,
                               apr_pool_cleanup_null);
     if ((rv = load_pairs(ptemp, s, sc, tls)) != OK) {
+        return rv;
+    }
+    if ((rv = load_client_trust(pconf, ptemp, s, sc, tls)) != OK) {
         return rv;
     }
     rv = gnutls_certificate_set_known_dh_params(tls->creds,

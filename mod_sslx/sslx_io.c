@@ -223,7 +223,12 @@ static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
     }
     else {
         sslx_handshake_log_failure(sc, "handshake failed", rv);
-        if (rv != GNUTLS_E_FATAL_ALERT_RECEIVED) {
+        if (sc->verify_alert) {
+            /* The certificate check chose a more precise alert. */
+            gnutls_alert_send(sc->session, GNUTLS_AL_FATAL,
+                              sc->verify_alert);
+        }
+        else if (rv != GNUTLS_E_FATAL_ALERT_RECEIVED) {
             gnutls_alert_send_appropriate(sc->session, rv);
         }
         pass_raw_out(sc, 1);
