@@ -18,6 +18,7 @@
 #include "sslx_request.h"
 #include "sslx_vars.h"
 #include "sslx_verify.h"
+#include "sslx_reauth.h"
 
 static int sslx_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
@@ -63,7 +64,10 @@ static void sslx_register_hooks(apr_pool_t *p)
                            APR_HOOK_MIDDLE);
     ap_hook_expr_lookup(sslx_vars_expr_lookup, NULL, before_mod_ssl,
                         APR_HOOK_MIDDLE);
+    ap_hook_check_access(sslx_reauth_access, NULL, NULL, APR_HOOK_MIDDLE,
+                         AP_AUTH_INTERNAL_PER_CONF);
     sslx_io_register_filters();
+    sslx_reauth_register_filters();
 }
 
 /* Built with -fvisibility=hidden: the module record is the one symbol

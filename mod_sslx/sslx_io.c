@@ -642,6 +642,102 @@ static apr_status_t output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return pass_raw_out(sc, 0);
 }
 
+/* ---- re-authentication ------------------------------------------- */
+
+#define SSLX_REAUTH_MAX_STEPS 64
+
+/* Records of application data that arrive while a re-authentication
+ * runs belong to later requests: keep them for the input filter. */
+static int keep_application_data(sslx_conn_t *sc)
+{
+    apr_bucket_alloc_t *ba = sc->c->bucket_alloc;
+    char *buf = apr_bucket_alloc(SSLX_RECORD_MAX, ba);
+    ssize_t n;
+
+    n = gnutls_record_recv(sc->session, buf, SSLX_RECORD_MAX);
+    if (n > 0) {
+        APR_BRIGADE_INSERT_TAIL(sc->plain_in,
+            apr_bucket_heap_create(buf, n, apr_bucket_free, ba));
+        return GNUTLS_E_AGAIN;
+    }
+    apr_bucket_free(buf);
+    return n == 0 ? GNUTLS_E_PREMATURE_TERMINATION : (int)n;
+}
+
+/* Runs one re-authentication step until it is done; blocking reads, so
+ * E_AGAIN only means "we kept some application data, go on". */
+static int drive(sslx_conn_t *sc, int tls13)
+{
+    int rv, steps = 0;
+
+    do {
+        rv = tls13 ? gnutls_reauth(sc->session, 0)
+                   : gnutls_handshake(sc->session);
+        if (rv == GNUTLS_E_GOT_APPLICATION_DATA) {
+            rv = keep_application_data(sc);
+        }
+        else if (rv == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+            /* A client that declines renegotiation says so this way. */
+            sslx_handshake_log_failure(sc, "renegotiation", rv);
+            if (gnutls_alert_get(sc->session) == GNUTLS_A_NO_RENEGOTIATION) {
+                return rv;
+            }
+            rv = GNUTLS_E_AGAIN;
+        }
+    } while ((rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED)
+             && ++steps < SSLX_REAUTH_MAX_STEPS);
+    return rv;
+}
+
+static apr_status_t reauth_failed(sslx_conn_t *sc, int tls13, int rv)
+{
+    sslx_handshake_log_failure(sc, tls13 ? "post-handshake authentication"
+                                         : "renegotiation", rv);
+    if (sc->in_status != APR_SUCCESS || sc->out_status != APR_SUCCESS) {
+        sc->state = SSLX_ST_CLOSED;
+        return APR_ECONNABORTED;
+    }
+    if (tls13 && rv == GNUTLS_E_CERTIFICATE_ERROR) {
+        /* The session is intact: the request can still be answered. */
+        return APR_EACCES;
+    }
+    /* A failed renegotiation leaves no usable session, as in mod_ssl. */
+    if (sc->verify_alert) {
+        gnutls_alert_send(sc->session, GNUTLS_AL_FATAL, sc->verify_alert);
+    }
+    else if (rv != GNUTLS_E_FATAL_ALERT_RECEIVED) {
+        gnutls_alert_send_appropriate(sc->session, rv);
+    }
+    pass_raw_out(sc, 1);
+    sc->state = SSLX_ST_CLOSED;
+    return APR_ECONNABORTED;
+}
+
+apr_status_t sslx_io_reauthenticate(sslx_conn_t *sc)
+{
+    int tls13 = gnutls_protocol_get_version(sc->session) == GNUTLS_TLS1_3;
+    apr_status_t status;
+    int rv;
+
+    sc->block = APR_BLOCK_READ;
+    if ((status = uncork(sc)) != APR_SUCCESS) {
+        return status;
+    }
+    if (!tls13) {
+        if ((rv = gnutls_rehandshake(sc->session)) < 0) {
+            return reauth_failed(sc, tls13, rv);
+        }
+        if ((status = pass_raw_out(sc, 1)) != APR_SUCCESS) {
+            return status;
+        }
+    }
+    rv = drive(sc, tls13);
+    if (rv < 0) {
+        return reauth_failed(sc, tls13, rv);
+    }
+    return pass_raw_out(sc, 1);
+}
+
 /* ---- registration ------------------------------------------------- */
 
 int sslx_io_process_connection(conn_rec *c)
