@@ -551,7 +551,12 @@ static apr_status_t send_metadata(sslx_conn_t *sc, apr_bucket *e)
         return rv;
     }
     if (AP_BUCKET_IS_EOC(e)) {
+        /* The core closes the socket on EOC without writing what sits
+         * beside it in the brigade: the alert must leave first. */
         send_close_notify(sc);
+        if ((rv = pass_raw_out(sc, 1)) != APR_SUCCESS) {
+            return rv;
+        }
     }
     APR_BUCKET_REMOVE(e);
     APR_BRIGADE_INSERT_TAIL(sc->raw_out, e);
