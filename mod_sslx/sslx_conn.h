@@ -38,6 +38,7 @@ typedef struct {
     server_rec *server;         /* vhost chosen by SNI, else base server */
     const sslx_tls_t *tls;      /* that vhost's credentials and priority */
     const char *sni;            /* server name the client sent, or NULL */
+    const char *alpn;           /* protocol chosen via ALPN, or NULL */
 
     apr_bucket_brigade *raw_in;   /* ciphertext read, not yet pulled */
     apr_bucket_brigade *raw_out;  /* ciphertext pushed, not yet passed on */

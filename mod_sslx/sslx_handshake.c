@@ -13,6 +13,7 @@
 #include <apr_lib.h>
 #include <http_core.h>
 #include <http_vhost.h>
+#include <http_protocol.h>
 
 #include "sslx_cache.h"
 #include "sslx_handshake.h"
@@ -20,10 +21,13 @@
 
 #define SSLX_EXT_SERVER_NAME 0
 #define SSLX_SNI_HOST_NAME   0
+#define SSLX_EXT_ALPN        16
 
+/* What the ClientHello asks for, read before GnuTLS processes it. */
 typedef struct {
     apr_pool_t *pool;
-    const char *name;
+    const char *name;               /* server_name, NULL: none */
+    apr_array_header_t *alpn;       /* protocol names, NULL: no ALPN */
 } sni_parse_t;
 
 /* Host names only: letters, digits, '-', '.', '_' (a lenient but safe set;
@@ -44,6 +48,27 @@ static int is_host_name(const unsigned char *s, unsigned len)
     return 1;
 }
 
+/* ALPN: list length (2), then names of length (1) + bytes. */
+static void read_alpn(sni_parse_t *sni, const unsigned char *data,
+                      unsigned size)
+{
+    unsigned pos = 2, len;
+
+    if (size < 2 || ((data[0] << 8) | data[1]) + 2u != size) {
+        return;
+    }
+    sni->alpn = apr_array_make(sni->pool, 3, sizeof(const char *));
+    while (pos < size) {
+        len = data[pos++];
+        if (len == 0 || pos + len > size) {
+            return;
+        }
+        APR_ARRAY_PUSH(sni->alpn, const char *) =
+            apr_pstrmemdup(sni->pool, (const char *)data + pos, len);
+        pos += len;
+    }
+}
+
 /* server_name: list length (2), then entries of type (1), length (2). */
 static int read_server_name(void *ctx, unsigned tls_id,
                             const unsigned char *data, unsigned size)
@@ -51,6 +76,10 @@ static int read_server_name(void *ctx, unsigned tls_id,
     sni_parse_t *sni = ctx;
     unsigned list_len, name_len;
 
+    if (tls_id == SSLX_EXT_ALPN) {
+        read_alpn(sni, data, size);
+        return 0;
+    }
     if (tls_id != SSLX_EXT_SERVER_NAME || size < 5) {
         return 0;
     }
@@ -138,6 +167,38 @@ static void select_vhost(sslx_conn_t *sc, const char *name)
                   search.found->defn_line_number);
 }
 
+/* httpd's Protocols decide (ap_select_protocol, as for mod_ssl); GnuTLS
+ * is offered exactly the choice, or http/1.1 as "mandatory" when nothing
+ * fits, which ends the handshake with no_application_protocol. */
+static int offer_protocol(sslx_conn_t *sc, apr_array_header_t *choices)
+{
+    const char *proto;
+    gnutls_datum_t offer;
+    unsigned flags = 0;
+    int rv;
+
+    proto = ap_select_protocol(sc->c, NULL, sc->server, choices);
+    if (!proto) {
+        ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, sc->c, SSLXLOGNO(01307)
+                      "no protocol offered by the client via ALPN is "
+                      "enabled for vhost %s", sc->server->server_hostname);
+        proto = "http/1.1";
+        flags = GNUTLS_ALPN_MANDATORY;
+    }
+    else {
+        sc->alpn = proto;
+    }
+    offer.data = (unsigned char *)proto;
+    offer.size = (unsigned)strlen(proto);
+    rv = gnutls_alpn_set_protocols(sc->session, &offer, 1, flags);
+    if (rv < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, sc->c, SSLXLOGNO(01308)
+                      "%s", sslx_log_describe(sc->c->pool, "setting ALPN",
+                                              rv));
+    }
+    return rv;
+}
+
 static int client_hello_hook(gnutls_session_t session, unsigned int htype,
                              unsigned when, unsigned int incoming,
                              const gnutls_datum_t *msg)
@@ -152,6 +213,7 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
     }
     sni.pool = sc->c->pool;
     sni.name = NULL;
+    sni.alpn = NULL;
     rv = gnutls_ext_raw_parse(&sni, read_server_name, msg,
                               GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO);
     if (rv < 0) {
@@ -165,9 +227,27 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
         sc->sni = sni.name;
         select_vhost(sc, sni.name);
     }
+    if (sni.alpn && (rv = offer_protocol(sc, sni.alpn)) < 0) {
+        return rv;
+    }
     /* The vhost is final: GnuTLS cannot take tickets back once enabled,
      * so resumption is set up here and not at connection start. */
     return sslx_cache_session_init(sc->session, sc->c, sc->server);
+}
+
+void sslx_handshake_completed(sslx_conn_t *sc)
+{
+    apr_status_t rv;
+
+    if (!sc->alpn || !strcmp(sc->alpn, ap_get_protocol(sc->c))) {
+        return;
+    }
+    rv = ap_switch_protocol(sc->c, NULL, sc->server, sc->alpn);
+    if (rv != APR_SUCCESS) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, rv, sc->c, SSLXLOGNO(01306)
+                      "switching to protocol '%s' chosen by ALPN failed",
+                      sc->alpn);
+    }
 }
 
 void sslx_handshake_setup(sslx_conn_t *sc)

@@ -13,4 +13,8 @@ void sslx_handshake_setup(sslx_conn_t *sc);
  * (client-caused: INFO), naming any alert the peer sent. */
 void sslx_handshake_log_failure(sslx_conn_t *sc, const char *what, int rv);
 
+/* After a successful handshake: switch to the protocol ALPN chose
+ * (h2 hands the connection to mod_http2). */
+void sslx_handshake_completed(sslx_conn_t *sc);
+
 #endif /* SSLX_HANDSHAKE_H */

@@ -246,6 +246,7 @@ static apr_status_t run_handshake(sslx_conn_t *sc)
         rv = gnutls_handshake(sc->session);
         if (rv == GNUTLS_E_SUCCESS) {
             sc->state = SSLX_ST_TRAFFIC;
+            sslx_handshake_completed(sc);
             return APR_SUCCESS;
         }
         if (rv == GNUTLS_E_WARNING_ALERT_RECEIVED) {
