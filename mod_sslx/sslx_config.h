@@ -27,6 +27,7 @@ typedef struct {
      * SSLXCARevocationCheck, CRLs); NULL when no CA is configured. */
     gnutls_x509_trust_list_t trust;
     apr_array_header_t *crl_issuers; /* gnutls_datum_t: raw issuer DNs */
+    unsigned min_version;           /* lowest enabled, wire form 0x0303 */
 } sslx_tls_t;
 
 typedef struct {

@@ -29,6 +29,12 @@ typedef struct {
     const char *session_id;     /* upper-case hex */
     gnutls_x509_crt_t server_crt;
     gnutls_datum_t server_der;
+    /* The client's certificate, kept once the client has sent one; a
+     * new handshake may bring another: sslx_vars_forget_client_cert()
+     * drops it with client_pool (a subpool of c->pool). */
+    apr_pool_t *client_pool;
+    gnutls_x509_crt_t client_crt;
+    gnutls_datum_t client_der;
 } sslx_facts_t;
 
 typedef struct {
@@ -39,6 +45,7 @@ typedef struct {
     const sslx_tls_t *tls;      /* that vhost's credentials and priority */
     const char *sni;            /* server name the client sent, or NULL */
     const char *alpn;           /* protocol chosen via ALPN, or NULL */
+    unsigned client_max_version; /* highest the ClientHello offers */
 
     apr_bucket_brigade *raw_in;   /* ciphertext read, not yet pulled */
     apr_bucket_brigade *raw_out;  /* ciphertext pushed, not yet passed on */

@@ -22,12 +22,14 @@
 #define SSLX_EXT_SERVER_NAME 0
 #define SSLX_SNI_HOST_NAME   0
 #define SSLX_EXT_ALPN        16
+#define SSLX_EXT_SUPPORTED_VERSIONS 43
 
 /* What the ClientHello asks for, read before GnuTLS processes it. */
 typedef struct {
     apr_pool_t *pool;
     const char *name;               /* server_name, NULL: none */
     apr_array_header_t *alpn;       /* protocol names, NULL: no ALPN */
+    unsigned max_version;           /* highest version offered */
 } sni_parse_t;
 
 /* Host names only: letters, digits, '-', '.', '_' (a lenient but safe set;
@@ -46,6 +48,25 @@ static int is_host_name(const unsigned char *s, unsigned len)
         }
     }
     return 1;
+}
+
+/* supported_versions: length (1), then versions (2 each). */
+static void read_versions(sni_parse_t *sni, const unsigned char *data,
+                          unsigned size)
+{
+    unsigned i, v;
+
+    if (size < 1 || data[0] + 1u != size) {
+        return;
+    }
+    sni->max_version = 0;
+    for (i = 1; i + 1 < size; i += 2) {
+        v = (data[i] << 8) | data[i + 1];
+        /* Ignore GREASE and draft values: only 3.x counts. */
+        if (data[i] == 3 && v > sni->max_version) {
+            sni->max_version = v;
+        }
+    }
 }
 
 /* ALPN: list length (2), then names of length (1) + bytes. */
@@ -78,6 +99,10 @@ static int read_server_name(void *ctx, unsigned tls_id,
 
     if (tls_id == SSLX_EXT_ALPN) {
         read_alpn(sni, data, size);
+        return 0;
+    }
+    if (tls_id == SSLX_EXT_SUPPORTED_VERSIONS) {
+        read_versions(sni, data, size);
         return 0;
     }
     if (tls_id != SSLX_EXT_SERVER_NAME || size < 5) {
@@ -214,6 +239,9 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
     sni.pool = sc->c->pool;
     sni.name = NULL;
     sni.alpn = NULL;
+    /* legacy_version leads the hello; supported_versions may raise it. */
+    sni.max_version = msg->size >= 2 ? (msg->data[0] << 8) | msg->data[1]
+                                     : 0;
     rv = gnutls_ext_raw_parse(&sni, read_server_name, msg,
                               GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO);
     if (rv < 0) {
@@ -227,6 +255,7 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
         sc->sni = sni.name;
         select_vhost(sc, sni.name);
     }
+    sc->client_max_version = sni.max_version;
     if (sni.alpn && (rv = offer_protocol(sc, sni.alpn)) < 0) {
         return rv;
     }

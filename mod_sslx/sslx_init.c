@@ -164,6 +164,27 @@ static int load_client_trust(apr_pool_t *pconf, apr_pool_t *ptemp,
     return advertise_cas(ptemp, s, sc, tls);
 }
 
+/* The lowest protocol version the priority enables, as on the wire, so
+ * a client that only speaks older ones can be told protocol_version. */
+static unsigned lowest_version(gnutls_priority_t prio)
+{
+    const unsigned *list;
+    unsigned wire, low = 0xffff;
+    int i, n = gnutls_priority_protocol_list(prio, &list);
+
+    for (i = 0; i < n; i++) {
+        switch (list[i]) {
+        case GNUTLS_TLS1_0: wire = 0x0301; break;
+        case GNUTLS_TLS1_1: wire = 0x0302; break;
+        case GNUTLS_TLS1_2: wire = 0x0303; break;
+        case GNUTLS_TLS1_3: wire = 0x0304; break;
+        default: continue;
+        }
+        low = wire < low ? wire : low;
+    }
+    return low == 0xffff ? 0 : low;
+}
+
 static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                      const sslx_srv_conf_t *sc, const char *prio,
                      sslx_tls_t *tls)
@@ -196,6 +217,7 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     }
     apr_pool_cleanup_register(pconf, tls->priority, free_priority,
                               apr_pool_cleanup_null);
+    tls->min_version = lowest_version(tls->priority);
     return OK;
 }
 

@@ -223,7 +223,13 @@ static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
     }
     else {
         sslx_handshake_log_failure(sc, "handshake failed", rv);
-        if (sc->verify_alert) {
+        if (sc->client_max_version && sc->tls
+            && sc->client_max_version < sc->tls->min_version) {
+            /* GnuTLS blames the cipher suites; the version is the cause. */
+            gnutls_alert_send(sc->session, GNUTLS_AL_FATAL,
+                              GNUTLS_A_PROTOCOL_VERSION);
+        }
+        else if (sc->verify_alert) {
             /* The certificate check chose a more precise alert. */
             gnutls_alert_send(sc->session, GNUTLS_AL_FATAL,
                               sc->verify_alert);

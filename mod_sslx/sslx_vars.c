@@ -4,10 +4,15 @@
  *
  * Names and spellings are mod_ssl's: "TLSv1.3", OpenSSL cipher names,
  * RFC 2253 DNs, OpenSSL time and algorithm names.  Connection-wide facts
- * (protocol, cipher, session id, our certificate) are computed once and
- * kept on the connection; everything else is computed into the pool of
- * the caller.  Lookups on connections that are not ours return NULL so
- * another TLS module (mod_ssl) can answer.
+ * (protocol, cipher, session id, our certificate, the client's) are
+ * computed once and kept on the connection; everything else is computed
+ * into the pool of the caller.  Lookups on connections that are not ours
+ * return NULL so another TLS module (mod_ssl) can answer.
+ *
+ * The client's certificate is kept only once it exists (a per-location
+ * re-authentication may bring the first one) and only by lookups made on
+ * the connection itself: HTTP/2 streams share their master's state from
+ * other threads, so they compute what is missing into their own pool.
  */
 #include "sslx_private.h"
 
@@ -20,6 +25,7 @@
 
 #include "sslx_vars.h"
 #include "sslx_compat.h"
+#include "sslx_verify.h"
 #include "sslx_x509.h"
 #include "sslx_version.h"
 
@@ -27,6 +33,7 @@ typedef struct {
     apr_pool_t *p;
     sslx_conn_t *sc;
     request_rec *r;
+    int owner;          /* on sc's own connection: may fill sc->facts */
 } var_ctx_t;
 
 typedef const char *var_fn_t(const var_ctx_t *ctx);
@@ -101,7 +108,7 @@ static const char *var_session_id(const var_ctx_t *ctx)
         }
         hex = apr_palloc(ctx->sc->c->pool, len * 2 + 1);
         for (i = 0; i < len; i++) {
-            apr_snprintf(hex + 2 * i, 3, "%02X", id[i]);
+            apr_snprintf(hex + 2 * i, 3, "%02x", id[i]);
         }
         hex[len * 2] = '\0';
         f->session_id = hex;
@@ -153,10 +160,23 @@ static const char *var_library(const var_ctx_t *ctx)
     return apr_pstrcat(ctx->p, "GnuTLS/", gnutls_check_version(NULL), NULL);
 }
 
+/* The certificates the client sent, leaf first; NULL when none. */
+static const gnutls_datum_t *peer_certs(const var_ctx_t *ctx,
+                                        unsigned int *n)
+{
+    const gnutls_datum_t *peers;
+
+    *n = 0;
+    peers = gnutls_certificate_get_peers(ctx->sc->session, n);
+    return (peers && *n > 0) ? peers : NULL;
+}
+
+/* NONE, SUCCESS, GENEROUS or FAILED:reason.  sslx_verify owns the
+ * result; it also judges the certificate a resumed session brings back
+ * without a new verification. */
 static const char *var_client_verify(const var_ctx_t *ctx)
 {
-    (void)ctx;
-    return "NONE";
+    return sslx_verify_result(ctx->sc, ctx->p);
 }
 
 /* ---- certificates ------------------------------------------------- */
@@ -188,6 +208,64 @@ static gnutls_x509_crt_t server_cert(const var_ctx_t *ctx,
     }
     *pder = &f->server_der;
     return f->server_crt;
+}
+
+static void copy_der(apr_pool_t *p, const gnutls_datum_t *from,
+                     gnutls_datum_t *to)
+{
+    to->data = apr_pmemdup(p, from->data, from->size);
+    to->size = from->size;
+}
+
+/* The client's leaf certificate, imported once and kept on the
+ * connection (see the top of the file); NULL when it sent none. */
+static gnutls_x509_crt_t client_cert(const var_ctx_t *ctx,
+                                     const gnutls_datum_t **pder)
+{
+    sslx_facts_t *f = &ctx->sc->facts;
+    const gnutls_datum_t *peers;
+    gnutls_datum_t *der;
+    apr_pool_t *p;
+    unsigned int n;
+
+    if (f->client_crt) {
+        *pder = &f->client_der;
+        return f->client_crt;
+    }
+    if ((peers = peer_certs(ctx, &n)) == NULL) {
+        return NULL;
+    }
+    if (!ctx->owner) {
+        der = apr_palloc(ctx->p, sizeof(*der));
+        copy_der(ctx->p, &peers[0], der);
+        *pder = der;
+        return sslx_x509_import(ctx->p, der);
+    }
+    apr_pool_create(&p, ctx->sc->c->pool);
+    apr_pool_tag(p, "sslx_client_cert");
+    copy_der(p, &peers[0], &f->client_der);
+    if ((f->client_crt = sslx_x509_import(p, &f->client_der)) == NULL) {
+        apr_pool_destroy(p);
+        f->client_der.data = NULL;
+        f->client_der.size = 0;
+        return NULL;
+    }
+    f->client_pool = p;
+    *pder = &f->client_der;
+    return f->client_crt;
+}
+
+void sslx_vars_forget_client_cert(sslx_conn_t *sc)
+{
+    sslx_facts_t *f = &sc->facts;
+
+    if (f->client_pool) {
+        apr_pool_destroy(f->client_pool);   /* deinits client_crt */
+    }
+    f->client_pool = NULL;
+    f->client_crt = NULL;
+    f->client_der.data = NULL;
+    f->client_der.size = 0;
 }
 
 /* "OU_1" -> component "OU", index 1; "CN" -> "CN", 0. */
@@ -298,6 +376,48 @@ static const char *server_cert_var(const var_ctx_t *ctx, const char *field)
     return crt ? cert_var(ctx, crt, der, field) : NULL;
 }
 
+/* SSL_CLIENT_[B64]CERT_CHAIN_n: the n-th certificate the client sent
+ * after its own (mod_ssl's SSL_get_peer_cert_chain on a server). */
+static const char *client_chain_var(const var_ctx_t *ctx, const char *idx,
+                                    int b64)
+{
+    const gnutls_datum_t *peers;
+    unsigned int n;
+    char *end;
+    long i;
+
+    if (!apr_isdigit(*idx)) {
+        return NULL;
+    }
+    i = strtol(idx, &end, 10);
+    if (*end != '\0' || (peers = peer_certs(ctx, &n)) == NULL
+        || i < 0 || i >= (long)n - 1) {
+        return NULL;
+    }
+    return b64 ? sslx_x509_b64(ctx->p, &peers[i + 1])
+               : sslx_x509_pem(ctx->p, &peers[i + 1]);
+}
+
+static const char *client_cert_var(const var_ctx_t *ctx, const char *field)
+{
+    const gnutls_datum_t *der;
+    gnutls_x509_crt_t crt;
+
+    if (!strncmp(field, "CERT_CHAIN_", 11)) {
+        return client_chain_var(ctx, field + 11, 0);
+    }
+    if (!strncmp(field, "B64CERT_CHAIN_", 14)) {
+        return client_chain_var(ctx, field + 14, 1);
+    }
+    if ((crt = client_cert(ctx, &der)) == NULL) {
+        return NULL;
+    }
+    if (!strcmp(field, "CERT_RFC4523_CEA")) {
+        return sslx_x509_rfc4523_cea(ctx->p, crt);
+    }
+    return cert_var(ctx, crt, der, field);
+}
+
 /* ---- the table ----------------------------------------------------- */
 
 #define SSLX_VAR_STD 1   /* exported by +StdEnvVars */
@@ -326,10 +446,14 @@ static const var_def_t var_defs[] = {
     { NULL, NULL, 0 }
 };
 
-/* Server certificate fields +StdEnvVars exports, in mod_ssl's order. */
+/* Certificate fields +StdEnvVars exports, in mod_ssl's order. */
 static const char *const server_std_fields[] = {
     "M_VERSION", "M_SERIAL", "V_START", "V_END", "S_DN", "I_DN", "A_KEY",
     "A_SIG", NULL
+};
+static const char *const client_std_fields[] = {
+    "M_VERSION", "M_SERIAL", "V_START", "V_END", "V_REMAIN", "S_DN", "I_DN",
+    "A_KEY", "A_SIG", "CERT_RFC4523_CEA", NULL
 };
 
 static const char *lookup(const var_ctx_t *ctx, const char *name)
@@ -344,6 +468,9 @@ static const char *lookup(const var_ctx_t *ctx, const char *name)
     if (!strncmp(name, "SSL_SERVER_", 11)) {
         return server_cert_var(ctx, name + 11);
     }
+    if (!strncmp(name, "SSL_CLIENT_", 11)) {
+        return client_cert_var(ctx, name + 11);
+    }
     return NULL;
 }
 
@@ -357,6 +484,7 @@ static int make_ctx(var_ctx_t *ctx, apr_pool_t *p, conn_rec *c,
     }
     ctx->p = p;
     ctx->r = r;
+    ctx->owner = (c == ctx->sc->c);
     return 1;
 }
 
@@ -379,18 +507,12 @@ static void set_env(apr_table_t *env, const char *name, const char *value)
     }
 }
 
-static void export_std(const var_ctx_t *ctx, apr_table_t *env)
+static void export_server_std(const var_ctx_t *ctx, apr_table_t *env)
 {
-    const var_def_t *def;
     const char *const *field;
     const gnutls_datum_t *der;
     gnutls_x509_crt_t crt;
 
-    for (def = var_defs; def->name; def++) {
-        if (def->flags & SSLX_VAR_STD) {
-            set_env(env, def->name, def->fn(ctx));
-        }
-    }
     if ((crt = server_cert(ctx, &der)) == NULL) {
         return;
     }
@@ -403,6 +525,64 @@ static void export_std(const var_ctx_t *ctx, apr_table_t *env)
     sslx_x509_dn_export(ctx->p, crt, SSLX_X509_ISSUER, "SSL_SERVER_I_DN_",
                         env);
     sslx_x509_san_export(ctx->p, crt, "SSL_SERVER_", 0, env);
+}
+
+/* The client's variables exist only when it sent a certificate. */
+static void export_client_std(const var_ctx_t *ctx, apr_table_t *env)
+{
+    const char *const *field;
+    const gnutls_datum_t *der;
+    gnutls_x509_crt_t crt;
+
+    if ((crt = client_cert(ctx, &der)) == NULL) {
+        return;
+    }
+    for (field = client_std_fields; *field; field++) {
+        set_env(env, apr_pstrcat(ctx->p, "SSL_CLIENT_", *field, NULL),
+                client_cert_var(ctx, *field));
+    }
+    sslx_x509_dn_export(ctx->p, crt, SSLX_X509_SUBJECT, "SSL_CLIENT_S_DN_",
+                        env);
+    sslx_x509_dn_export(ctx->p, crt, SSLX_X509_ISSUER, "SSL_CLIENT_I_DN_",
+                        env);
+    sslx_x509_san_export(ctx->p, crt, "SSL_CLIENT_", 1, env);
+}
+
+static void export_std(const var_ctx_t *ctx, apr_table_t *env)
+{
+    const var_def_t *def;
+
+    for (def = var_defs; def->name; def++) {
+        if (def->flags & SSLX_VAR_STD) {
+            set_env(env, def->name, def->fn(ctx));
+        }
+    }
+    export_server_std(ctx, env);
+    export_client_std(ctx, env);
+}
+
+/* +ExportCertData (field "CERT") or +ExportBase64CertData ("B64CERT"):
+ * the server's and the client's certificate and the client's chain.  As
+ * in mod_ssl, SSL_CLIENT_[B64]CERT is set, empty, when the client sent
+ * no certificate. */
+static void export_certs(const var_ctx_t *ctx, apr_table_t *env,
+                         const char *field)
+{
+    const char *v, *name;
+    unsigned int n, i;
+
+    name = apr_pstrcat(ctx->p, "SSL_SERVER_", field, NULL);
+    set_env(env, name, server_cert_var(ctx, field));
+    name = apr_pstrcat(ctx->p, "SSL_CLIENT_", field, NULL);
+    v = client_cert_var(ctx, field);
+    apr_table_setn(env, name, v ? v : "");
+    if (peer_certs(ctx, &n) == NULL) {
+        return;
+    }
+    for (i = 0; i + 1 < n; i++) {
+        name = apr_psprintf(ctx->p, "SSL_CLIENT_%s_CHAIN_%u", field, i);
+        set_env(env, name, client_cert_var(ctx, name + 11));
+    }
 }
 
 void sslx_vars_export(request_rec *r, sslx_conn_t *sc, int options)
@@ -419,11 +599,10 @@ void sslx_vars_export(request_rec *r, sslx_conn_t *sc, int options)
         export_std(&ctx, env);
     }
     if (options & SSLX_OPT_EXPORT_CERT_DATA) {
-        set_env(env, "SSL_SERVER_CERT", lookup(&ctx, "SSL_SERVER_CERT"));
+        export_certs(&ctx, env, "CERT");
     }
     if (options & SSLX_OPT_EXPORT_B64_CERT) {
-        set_env(env, "SSL_SERVER_B64CERT",
-                lookup(&ctx, "SSL_SERVER_B64CERT"));
+        export_certs(&ctx, env, "B64CERT");
     }
 }
 

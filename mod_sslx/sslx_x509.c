@@ -799,6 +799,65 @@ const char *sslx_x509_dn(apr_pool_t *p, gnutls_x509_crt_t crt,
     return dn_oneline(p, crt, which, SSLX_RFC2253 & ~SSLX_ESC_MSB);
 }
 
+/* One value as X509_NAME_oneline prints it: the string's own bytes (no
+ * conversion), '/' and '+' after a backslash, bytes outside ' '..'~' as
+ * \xHH; of a GeneralString that looks like UCS-4 Latin-1 (all bytes but
+ * every fourth zero) only every fourth byte. */
+static void put_legacy_value(sslx_sbuf_t *sb, const gnutls_datum_t *val,
+                             unsigned long tag)
+{
+    int keep[4] = { 1, 1, 1, 1 }, used[4] = { 0, 0, 0, 0 };
+    unsigned int i;
+    char c;
+
+    if (tag == 27 && val->size % 4 == 0) {
+        for (i = 0; i < val->size; i++) {
+            used[i & 3] |= val->data[i] != 0;
+        }
+        if (!(used[0] | used[1] | used[2])) {
+            keep[0] = keep[1] = keep[2] = 0;
+        }
+    }
+    for (i = 0; i < val->size; i++) {
+        c = (char)val->data[i];
+        if (!keep[i & 3]) {
+            continue;
+        }
+        if (val->data[i] < ' ' || val->data[i] > '~') {
+            sb_hex(sb, "\\x", val->data[i], 2);
+            continue;
+        }
+        if (c == '/' || c == '+') {
+            sb_put(sb, "\\", 1);
+        }
+        sb_put(sb, &c, 1);
+    }
+}
+
+const char *sslx_x509_dn_legacy(apr_pool_t *p, gnutls_x509_crt_t crt,
+                                sslx_x509_name_t which)
+{
+    apr_array_header_t *avas = dn_avas(p, crt, which);
+    const sslx_dn_ava_t *e;
+    const char *name;
+    sslx_sbuf_t sb;
+    int i;
+
+    if (avas == NULL) {
+        return NULL;
+    }
+    sb_init(&sb, p);
+    for (i = 0; i < avas->nelts; i++) {
+        e = &APR_ARRAY_IDX(avas, i, sslx_dn_ava_t);
+        sb_puts(&sb, (i > 0 && e->rdn == (e - 1)->rdn) ? "+" : "/");
+        name = oid_name(dn_short_names, e->oid);
+        sb_puts(&sb, name ? name : e->oid);
+        sb_put(&sb, "=", 1);
+        put_legacy_value(&sb, &e->ava.value, e->ava.value_tag);
+    }
+    return sb.buf;
+}
+
 /* Index into dn_components for a mod_ssl component name, or -1. */
 static int dn_component_index(const char *name, apr_size_t len)
 {

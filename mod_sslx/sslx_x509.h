@@ -42,6 +42,14 @@ const char *sslx_x509_serial(apr_pool_t *p, gnutls_x509_crt_t crt);
 const char *sslx_x509_dn(apr_pool_t *p, gnutls_x509_crt_t crt,
                          sslx_x509_name_t which);
 
+/* The DN in OpenSSL's legacy one-line form, X509_NAME_oneline: RDNs in
+ * DER order, each AVA as "/" (or "+" inside a multi-valued RDN), the
+ * OpenSSL short name, "=" and the value's bytes with '/' and '+'
+ * backslash-escaped and bytes outside ' '..'~' as \xHH (upper case).
+ * mod_ssl's +FakeBasicAuth user name; "" for an empty DN. */
+const char *sslx_x509_dn_legacy(apr_pool_t *p, gnutls_x509_crt_t crt,
+                                sslx_x509_name_t which);
+
 /* The idx-th (0-based, counted in DN order) value of a DN component named
  * as in mod_ssl 2.4.71 variables: C, ST, SP, L, O, OU, CN, T, I, G, S, D,
  * SerialNumber, UID, Email (case matters, as in mod_ssl).  The value is
