@@ -124,10 +124,6 @@ static const char *var_resumed(const var_ctx_t *ctx)
 
 static const char *var_secure_reneg(const var_ctx_t *ctx)
 {
-    /* TLS 1.3 has no renegotiation, and mod_ssl reports "false" there. */
-    if (gnutls_protocol_get_version(ctx->sc->session) == GNUTLS_TLS1_3) {
-        return "false";
-    }
     return gnutls_safe_renegotiation_status(ctx->sc->session) ? "true"
                                                               : "false";
 }

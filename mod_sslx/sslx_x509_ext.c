@@ -395,25 +395,30 @@ static const char *ip_item(apr_pool_t *p, const gnutls_datum_t *v)
     return s;
 }
 
+/* A known otherName type needs its string type; any other is shown as
+ * "othername: <oid>:" with its IA5String or UTF8String value, else with
+ * "<unsupported>" (OpenSSL 3.0.8 and later). */
 static const char *othername_item(apr_pool_t *p, const gnutls_datum_t *oid,
                                   const gnutls_datum_t *v)
 {
     const char *o = apr_pstrndup(p, (const char *)oid->data, oid->size);
     gnutls_datum_t content;
     unsigned char tag;
-    int i;
+    int i, ok = der_string(v, &tag, &content) == 0;
 
     for (i = 0; othername_labels[i].oid; i++) {
-        if (strcmp(o, othername_labels[i].oid) != 0) {
-            continue;
+        if (!strcmp(o, othername_labels[i].oid)) {
+            if (!ok || tag != othername_labels[i].tag) {
+                return NULL;
+            }
+            return ia5_item(p, othername_labels[i].label, &content);
         }
-        if (der_string(v, &tag, &content) < 0
-            || tag != othername_labels[i].tag) {
-            return NULL;
-        }
-        return ia5_item(p, othername_labels[i].label, &content);
     }
-    return "othername:<unsupported>";
+    if (ok && (tag == 0x16 || tag == 0x0c)) {
+        return ia5_item(p, apr_pstrcat(p, "othername: ", o, ":", NULL),
+                        &content);
+    }
+    return apr_pstrcat(p, "othername: ", o, "::<unsupported>", NULL);
 }
 
 static const char *alt_name_item(apr_pool_t *p, unsigned int type,
@@ -431,8 +436,12 @@ static const char *alt_name_item(apr_pool_t *p, unsigned int type,
         return ip_item(p, v);
     case GNUTLS_SAN_OTHERNAME:
         return othername_item(p, oid, v);
+    case GNUTLS_SAN_REGISTERED_ID:
+        return apr_pstrcat(p, "Registered ID:",
+                           apr_pstrndup(p, (const char *)v->data, v->size),
+                           NULL);
     default:
-        return NULL;            /* DirName, Registered ID, X400, EDI */
+        return NULL;            /* DirName, X400Name, EdiPartyName */
     }
 }
 
