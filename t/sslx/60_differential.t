@@ -1,0 +1,165 @@
+# mod_sslx against mod_ssl.  Two vhosts of the same server, one served by
+# mod_sslx (SSLX* directives) and one by Debian's mod_ssl (SSL* directives),
+# with the same certificates, the same options and the same CGI.  The same
+# client, forced to the same protocol and cipher suite, fetches the CGI
+# environment from both: every SSL_* variable (and HTTPS) that mod_ssl sets
+# must be set by mod_sslx with the identical value, and mod_sslx must set
+# nothing mod_ssl does not -- except the variables listed in %meant_to_differ.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestUtil;
+use SSLXTest;
+
+my @cases = (
+    ['TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256', curl =>
+     '--tlsv1.2', '--tls-max', '1.2', '--ciphers', 'ECDHE-ECDSA-AES128-GCM-SHA256'],
+    ['TLS 1.2 ECDHE-ECDSA-AES256-GCM-SHA384', curl =>
+     '--tlsv1.2', '--tls-max', '1.2', '--ciphers', 'ECDHE-ECDSA-AES256-GCM-SHA384'],
+    ['TLS 1.2 ECDHE-RSA-AES256-GCM-SHA384 (RSA certificate)', curl =>
+     '--tlsv1.2', '--tls-max', '1.2', '--ciphers', 'ECDHE-RSA-AES256-GCM-SHA384'],
+    ['TLS 1.2 ECDHE-ECDSA-CHACHA20-POLY1305', curl =>
+     '--tlsv1.2', '--tls-max', '1.2', '--ciphers', 'ECDHE-ECDSA-CHACHA20-POLY1305'],
+    ['TLS 1.3 TLS_AES_256_GCM_SHA384', curl =>
+     '--tlsv1.3', '--tls13-ciphers', 'TLS_AES_256_GCM_SHA384'],
+    ['TLS 1.3 TLS_AES_128_GCM_SHA256', curl =>
+     '--tlsv1.3', '--tls13-ciphers', 'TLS_AES_128_GCM_SHA256'],
+    ['TLS 1.3 TLS_CHACHA20_POLY1305_SHA256', curl =>
+     '--tlsv1.3', '--tls13-ciphers', 'TLS_CHACHA20_POLY1305_SHA256'],
+    ['TLS 1.3 without SNI', curl_nosni =>
+     '--tlsv1.3', '--tls13-ciphers', 'TLS_AES_256_GCM_SHA384'],
+    ['TLS 1.3 RSA-PSS signatures only (RSA certificate)', s_client =>
+     '-tls1_3', '-ciphersuites', 'TLS_AES_256_GCM_SHA384',
+     '-sigalgs', 'rsa_pss_rsae_sha256'],
+);
+
+# Variables whose values are meant to differ, each with the reason and what
+# both values must look like instead.
+my %meant_to_differ = (
+    SSL_VERSION_INTERFACE => {
+        why   => 'names the module: mod_sslx/x.y vs mod_ssl/x.y.z',
+        sslx  => qr{^mod_sslx/\d+\.\d+},
+        modssl => qr{^mod_ssl/\d+\.\d+},
+    },
+    SSL_VERSION_LIBRARY => {
+        why   => 'names the TLS library: GnuTLS/x.y.z vs OpenSSL/x.y.z',
+        sslx  => qr{^GnuTLS/\d+\.\d+\.\d+$},
+        modssl => qr{^OpenSSL/\d},
+    },
+    SSL_SESSION_ID => {
+        why   => 'random per connection; same form (lower-case hex, same length)',
+        same_form => 1,
+    },
+    SSL_SERVER_V_REMAIN => {
+        why   => 'days until expiry, computed at request time: the two '
+               . 'requests may straddle midnight',
+        within_one => 1,
+    },
+);
+
+my $ncases = @cases;
+plan tests => 4 * $ncases + 2 * 2 + 1, need_cgi,
+    need { 'mod_ssl is not installed' => have_modssl() },
+    need { 'openssl is needed' => have_cmd('openssl') };
+
+my %port = (sslx => port('sslx_diff'), modssl => port('modssl_diff'));
+
+sub fetch {
+    my($which, $how, $path, @args) = @_;
+    my $p = $port{$which};
+    if ($how eq 's_client') {
+        my $r = s_client(port => $p, sni => 'localhost', args => \@args,
+                         request => "GET $path HTTP/1.0\r\nHost: localhost\r\n\r\n");
+        my $res = $r->{response} || { headers => {}, body => '' };
+        return { code => $res->{code}, headers => $res->{headers},
+                 env => SSLXTest::parse_env($res->{body}),
+                 err => $r->{err} };
+    }
+    return curl_https(port => $p, path => $path, args => \@args,
+                      host => $how eq 'curl_nosni' ? '127.0.0.1' : 'localhost');
+}
+
+# Compare two name => value maps; returns a list of complaints.
+sub compare {
+    my($sslx, $modssl) = @_;
+    my @bad;
+    my %names = map { $_ => 1 } keys %$sslx, keys %$modssl;
+    for my $k (sort keys %names) {
+        my($x, $m) = ($sslx->{$k}, $modssl->{$k});
+        if (!defined $x) { push @bad, "$k: set by mod_ssl ('$m'), missing in mod_sslx"; next }
+        if (!defined $m) { push @bad, "$k: set by mod_sslx ('$x'), not by mod_ssl"; next }
+        if (my $d = $meant_to_differ{$k}) {
+            if ($d->{same_form}) {
+                push @bad, "$k: '$x' vs mod_ssl '$m' (not the same hex form)"
+                    unless $x =~ /^[0-9a-f]*$/ && $m =~ /^[0-9a-f]*$/
+                        && length $x == length $m;
+            }
+            elsif ($d->{within_one}) {
+                push @bad, "$k: '$x' vs mod_ssl '$m'"
+                    unless $x =~ /^-?\d+$/ && $m =~ /^-?\d+$/ && abs($x - $m) <= 1;
+            }
+            else {
+                push @bad, "$k: mod_sslx '$x' does not match $d->{sslx}"
+                    unless $x =~ $d->{sslx};
+                push @bad, "$k: mod_ssl '$m' does not match $d->{modssl}"
+                    unless $m =~ $d->{modssl};
+            }
+            next;
+        }
+        push @bad, "$k: mod_sslx '" . _show($x) . "' but mod_ssl '" . _show($m) . "'"
+            unless $x eq $m;
+    }
+    return @bad;
+}
+
+sub _show {
+    my $v = shift;
+    $v =~ s/\n/\\n/g;
+    return length $v > 120 ? substr($v, 0, 117) . '...' : $v;
+}
+
+sub ssl_vars {
+    my $env = shift || {};
+    return { map { $_ => $env->{$_} } grep { /^(?:HTTPS|SSL_\w+)$/ } keys %$env };
+}
+
+sub lookups {
+    my $h = shift || {};
+    return { map { (my $n = $_) =~ s/^x-l-//; (uc($n) => $h->{$_}) }
+             grep { /^x-l-/ } keys %$h };
+}
+
+# ---- the CGI environment --------------------------------------------------
+for my $c (@cases) {
+    my($name, $how, @args) = @$c;
+    my $x = fetch('sslx', $how, '/export/env.cgi', @args);
+    my $m = fetch('modssl', $how, '/export/env.cgi', @args);
+    is($m->{code}, 200, "$name: mod_ssl answers") or diag($m->{err});
+    is($x->{code}, 200, "$name: mod_sslx answers") or diag($x->{err});
+    my($xv, $mv) = (ssl_vars($x->{env}), ssl_vars($m->{env}));
+    ok(scalar(keys %$mv) > 20, "$name: mod_ssl exported its variables");
+    my @bad = compare($xv, $mv);
+    is(scalar(@bad), 0, "$name: every SSL_* variable as mod_ssl has it")
+        or diag(join "\n", @bad);
+}
+
+# ---- lookups through mod_headers (including lookup-only variables) -------
+for my $c (@cases[0, 4]) {
+    my($name, $how, @args) = @$c;
+    my $x = fetch('sslx', $how, '/lookup/ok.txt', @args);
+    my $m = fetch('modssl', $how, '/lookup/ok.txt', @args);
+    is($x->{code}, 200, "$name: lookups answered");
+    my @bad = compare(lookups($x->{headers}), lookups($m->{headers}));
+    is(scalar(@bad), 0, "$name: every %{VAR}s lookup as mod_ssl has it")
+        or diag(join "\n", @bad);
+}
+
+# ---- with mod_ssl loaded, each module keeps its own directives -------------
+my $x = curl_https(port => $port{sslx}, host => 'localhost', path => '/std/env.cgi');
+my $m = curl_https(port => $port{modssl}, host => 'localhost', path => '/std/env.cgi');
+ok(($x->{env}->{SSL_VERSION_INTERFACE} // '') =~ m{^mod_sslx/}
+       && ($m->{env}->{SSL_VERSION_INTERFACE} // '') =~ m{^mod_ssl/},
+   'SSLX* directives configure mod_sslx, SSL* directives configure mod_ssl')
+    or diag("sslx vhost: " . ($x->{env}->{SSL_VERSION_INTERFACE} // 'unset')
+            . ", mod_ssl vhost: " . ($m->{env}->{SSL_VERSION_INTERFACE} // 'unset'));
