@@ -10,6 +10,7 @@
 #include <http_ssl.h>
 #include <ap_expr.h>
 
+#include "sslx_authz.h"
 #include "sslx_cache.h"
 #include "sslx_config.h"
 #include "sslx_init.h"
@@ -26,6 +27,7 @@ static int sslx_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     (void)ptemp;
     sslx_vars_register_log_handlers(pconf);
+    sslx_authz_pre_config(pconf);
     return sslx_cache_pre_config(pconf);
 }
 
@@ -66,6 +68,20 @@ static void sslx_register_hooks(apr_pool_t *p)
                         APR_HOOK_MIDDLE);
     ap_hook_check_access(sslx_reauth_access, NULL, NULL, APR_HOOK_MIDDLE,
                          AP_AUTH_INTERNAL_PER_CONF);
+    /* SSLXRequire and SSLXUserName see the certificate the directory
+     * asked for: after the re-authentication above. */
+    ap_hook_check_access(sslx_authz_access_checker, NULL, NULL,
+                         APR_HOOK_MIDDLE + 1, AP_AUTH_INTERNAL_PER_CONF);
+    /* The spoof check must see what the client sent, ahead of mod_ssl's
+     * +FakeBasicAuth; ours comes after mod_ssl's spoof check. */
+    ap_hook_check_authn(sslx_authz_check_spoof, NULL, before_mod_ssl,
+                        APR_HOOK_FIRST, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_check_authn(sslx_authz_fake_basic_auth, after_mod_ssl, NULL,
+                        APR_HOOK_FIRST, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_check_authz(sslx_authz_check_authz, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_expr_lookup(sslx_authz_expr_lookup, NULL, before_mod_ssl,
+                        APR_HOOK_MIDDLE);
     sslx_io_register_filters();
     sslx_reauth_register_filters();
 }

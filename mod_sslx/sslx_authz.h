@@ -14,9 +14,13 @@ void sslx_authz_pre_config(apr_pool_t *pconf);
  * SSLXRequireSSL, SSLXUserName, SSLXRequire. */
 int sslx_authz_access_checker(request_rec *r);
 
-/* check_authn, first: +StrictRequire, the FakeBasicAuth spoof check and
- * +FakeBasicAuth's Authorization header. */
-int sslx_authz_check_authn(request_rec *r);
+/* check_authn, first, ahead of mod_ssl's: +StrictRequire and the check
+ * for Basic credentials made up to pass as a certificate. */
+int sslx_authz_check_spoof(request_rec *r);
+
+/* check_authn, first, after mod_ssl's (whose spoof check would take the
+ * header for a spoof): +FakeBasicAuth's Authorization header. */
+int sslx_authz_fake_basic_auth(request_rec *r);
 
 /* check_authz: +StrictRequire. */
 int sslx_authz_check_authz(request_rec *r);
