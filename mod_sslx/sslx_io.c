@@ -370,6 +370,21 @@ static apr_status_t read_record(sslx_conn_t *sc, apr_read_type_e block)
     }
 }
 
+/* Splitting a line at a record's last byte leaves an empty bucket; an
+ * empty bucket must not look like pending data to keep-alive checks. */
+static void drop_empty_buckets(apr_bucket_brigade *bb)
+{
+    apr_bucket *e;
+
+    while (!APR_BRIGADE_EMPTY(bb)) {
+        e = APR_BRIGADE_FIRST(bb);
+        if (APR_BUCKET_IS_METADATA(e) || e->length != 0) {
+            return;
+        }
+        apr_bucket_delete(e);
+    }
+}
+
 static apr_status_t serve_speculative(sslx_conn_t *sc, apr_bucket_brigade *bb,
                                       apr_off_t readbytes)
 {
@@ -472,6 +487,7 @@ static apr_status_t input_filter(ap_filter_t *f, apr_bucket_brigade *bb,
     if (mode == AP_MODE_INIT) {
         return APR_SUCCESS;
     }
+    drop_empty_buckets(sc->plain_in);
     if (APR_BRIGADE_EMPTY(sc->plain_in)
         && (rv = read_record(sc, block)) != APR_SUCCESS) {
         return rv;
