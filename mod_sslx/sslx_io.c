@@ -27,6 +27,7 @@
 #include "sslx_conn.h"
 #include "sslx_handshake.h"
 #include "sslx_log.h"
+#include "sslx_vars.h"
 
 #define SSLX_RECORD_MAX      16384
 #define SSLX_READ_CHUNK      (2 * SSLX_RECORD_MAX)
@@ -252,6 +253,7 @@ static apr_status_t run_handshake(sslx_conn_t *sc)
         rv = gnutls_handshake(sc->session);
         if (rv == GNUTLS_E_SUCCESS) {
             sc->state = SSLX_ST_TRAFFIC;
+            sslx_vars_conn_ready(sc);
             sslx_handshake_completed(sc);
             return APR_SUCCESS;
         }

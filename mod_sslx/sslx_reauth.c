@@ -21,6 +21,7 @@
 #include "sslx_conn.h"
 #include "sslx_io.h"
 #include "sslx_verify.h"
+#include "sslx_vars.h"
 
 #define SSLX_BUFFER_FILTER "SSLX_BUFFER"
 #define SSLX_BODY_CHUNK    8192
@@ -151,7 +152,9 @@ static int ask_client(request_rec *r, sslx_conn_t *sc, int mode, int depth)
     sc->verify_alert = 0;
     gnutls_certificate_server_set_request(sc->session, GNUTLS_CERT_REQUEST);
     rv = sslx_io_reauthenticate(sc);
+    sslx_vars_forget_client_cert(sc);
     if (rv == APR_SUCCESS || rv == APR_EACCES) {
+        sslx_vars_conn_ready(sc);
         return OK;
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r, SSLXLOGNO(01905)

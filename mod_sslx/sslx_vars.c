@@ -484,6 +484,24 @@ static int make_ctx(var_ctx_t *ctx, apr_pool_t *p, conn_rec *c,
     return 1;
 }
 
+void sslx_vars_conn_ready(sslx_conn_t *sc)
+{
+    const gnutls_datum_t *der;
+    var_ctx_t ctx;
+
+    /* Filled here, on the connection's own thread, before any HTTP/2
+     * stream can look from another one: streams then only read. */
+    if (!make_ctx(&ctx, sc->c->pool, sc->c, NULL)) {
+        return;
+    }
+    var_protocol(&ctx);
+    var_cipher(&ctx);
+    var_session_id(&ctx);
+    server_cert(&ctx, &der);
+    client_cert(&ctx, &der);
+    sslx_verify_result(sc, sc->c->pool);
+}
+
 const char *sslx_vars_lookup(apr_pool_t *p, server_rec *s, conn_rec *c,
                              request_rec *r, const char *name)
 {

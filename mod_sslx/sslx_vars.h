@@ -7,6 +7,10 @@
 
 #include "sslx_conn.h"
 
+/* After a handshake: compute the connection-wide facts once, on the
+ * connection's own thread. */
+void sslx_vars_conn_ready(sslx_conn_t *sc);
+
 /* ssl_var_lookup hook: NULL for connections that are not ours. */
 const char *sslx_vars_lookup(apr_pool_t *p, server_rec *s, conn_rec *c,
                              request_rec *r, const char *name);

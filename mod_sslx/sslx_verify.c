@@ -250,6 +250,19 @@ static gnutls_x509_crt_t *import_chain(apr_pool_t *p,
     return chain;
 }
 
+/* mod_ssl accepts a self-signed certificate under optional_no_ca but
+ * reports OpenSSL's complaint about it; other unknown issuers read as
+ * GENEROUS.  Both are accepted by sslx_verify_satisfies(). */
+#define SSLX_SELF_SIGNED_RESULT "FAILED:self-signed certificate"
+
+static const char *generous_result(gnutls_x509_crt_t *chain, unsigned n)
+{
+    if (n == 1 && gnutls_x509_crt_check_issuer(chain[0], chain[0])) {
+        return SSLX_SELF_SIGNED_RESULT;
+    }
+    return "GENEROUS";
+}
+
 /* Verifies what the client sent; returns 0 when it is acceptable. */
 static int judge(sslx_conn_t *sc, const gnutls_datum_t *der, unsigned n)
 {
@@ -265,7 +278,8 @@ static int judge(sslx_conn_t *sc, const gnutls_datum_t *der, unsigned n)
               : verdict("unable to decode issuer public key",
                         GNUTLS_A_BAD_CERTIFICATE);
     if (!v.reason) {
-        sc->verify_result = generous ? "GENEROUS" : "SUCCESS";
+        sc->verify_result = generous ? generous_result(chain, n)
+                                     : "SUCCESS";
         ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, c, SSLXLOGNO(01701)
                       "client certificate accepted (%s): %s",
                       sc->verify_result,
@@ -344,7 +358,8 @@ int sslx_verify_satisfies(const char *result, int mode)
     case SSLX_VERIFY_OPTIONAL:
         return !strcmp(result, "SUCCESS") || !strcmp(result, "NONE");
     case SSLX_VERIFY_OPTIONAL_NO_CA:
-        return strncmp(result, "FAILED", 6) != 0;
+        return strncmp(result, "FAILED", 6) != 0
+               || !strcmp(result, SSLX_SELF_SIGNED_RESULT);
     default:
         return 1;
     }
