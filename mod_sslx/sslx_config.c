@@ -307,9 +307,12 @@ static sslx_cert_pair_t *pair_slot(apr_array_header_t *pairs, int want_key)
     return pair;
 }
 
-static const char *set_cert_file(cmd_parms *cmd, void *dc, const char *arg)
+/* SSLXCertificateFile and SSLXCertificateKeyFile: cmd->info is non-NULL
+ * for the key directives. */
+static const char *set_pair_file(cmd_parms *cmd, void *dc, const char *arg)
 {
     sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+    int is_key = cmd->info != NULL;
     sslx_cert_pair_t *pair;
     const char *path, *err;
 
@@ -320,28 +323,15 @@ static const char *set_cert_file(cmd_parms *cmd, void *dc, const char *arg)
     if ((err = sslx_config_file_arg(cmd, arg, &path)) != NULL) {
         return err;
     }
-    pair = pair_slot(sc->cert_pairs, 0);
-    pair->cert_file = path;
-    note_origin(&pair->cert_origin, cmd);
-    return NULL;
-}
-
-static const char *set_key_file(cmd_parms *cmd, void *dc, const char *arg)
-{
-    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
-    sslx_cert_pair_t *pair;
-    const char *path, *err;
-
-    (void)dc;
-    if (sslx_config_shadowed(cmd)) {
-        return DECLINE_CMD;
+    pair = pair_slot(sc->cert_pairs, is_key);
+    if (is_key) {
+        pair->key_file = path;
+        note_origin(&pair->key_origin, cmd);
     }
-    if ((err = sslx_config_file_arg(cmd, arg, &path)) != NULL) {
-        return err;
+    else {
+        pair->cert_file = path;
+        note_origin(&pair->cert_origin, cmd);
     }
-    pair = pair_slot(sc->cert_pairs, 1);
-    pair->key_file = path;
-    note_origin(&pair->key_origin, cmd);
     return NULL;
 }
 
@@ -666,13 +656,13 @@ const command_rec sslx_config_cmds[] = {
                   "on|off: TLS for this virtual host"),
     AP_INIT_TAKE1("SSLEngine", set_engine, NULL, SRV,
                   "mod_ssl name of SSLXEngine"),
-    AP_INIT_TAKE1("SSLXCertificateFile", set_cert_file, NULL, SRV,
+    AP_INIT_TAKE1("SSLXCertificateFile", set_pair_file, NULL, SRV,
                   "certificate (chain, leaf first) in PEM, or a pkcs11: URL"),
-    AP_INIT_TAKE1("SSLCertificateFile", set_cert_file, NULL, SRV,
+    AP_INIT_TAKE1("SSLCertificateFile", set_pair_file, NULL, SRV,
                   "mod_ssl name of SSLXCertificateFile"),
-    AP_INIT_TAKE1("SSLXCertificateKeyFile", set_key_file, NULL, SRV,
+    AP_INIT_TAKE1("SSLXCertificateKeyFile", set_pair_file, "key", SRV,
                   "private key in PEM, or a pkcs11: URL"),
-    AP_INIT_TAKE1("SSLCertificateKeyFile", set_key_file, NULL, SRV,
+    AP_INIT_TAKE1("SSLCertificateKeyFile", set_pair_file, "key", SRV,
                   "mod_ssl name of SSLXCertificateKeyFile"),
     AP_INIT_TAKE1("SSLXPriorities", set_priorities, NULL, SRV,
                   "GnuTLS priority string (versions, ciphers, groups)"),
