@@ -9,7 +9,7 @@ use Apache::TestRequest;
 use LWP::UserAgent ();
 use SSLXTest;
 
-plan tests => 20, need_cgi;
+plan tests => 21, need_cgi;
 
 my $port = port('sslx_main');
 
@@ -49,6 +49,18 @@ $r = curl_https(port => $port, host => '127.0.0.1', path => '/plain/env.cgi');
 is($r->{code}, 200, 'no SNI: 200 from the IP-based vhost') or diag($r->{err});
 ok(!defined $r->{env}->{SSL_TLS_SNI} || $r->{env}->{SSL_TLS_SNI} eq '',
    'no SNI: SSL_TLS_SNI is empty');
+
+# The response arrives at once: nothing waits for the keep-alive timeout
+# (5 s in this server) before the response is flushed to the client.
+my $t = run_cmd(['curl', '-sS', '--max-time', 20, '--http1.1',
+                 '--cacert', pki('ca.crt'),
+                 '--resolve', "localhost:$port:127.0.0.1",
+                 '-w', '%{http_code} %{time_total}', '-o', '/dev/null',
+                 "https://localhost:$port/ok.txt"]);
+my($tcode, $ttime) = split ' ', $t->{out};
+ok(($tcode // '') eq '200' && ($ttime // 99) < 2,
+   'a keep-alive request is answered at once (under 2 s)')
+    or diag("status $tcode after ${ttime}s");
 
 # Several requests on one connection (keep-alive): curl reports one new
 # connection for the first transfer and none for the others.
