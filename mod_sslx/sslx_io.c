@@ -207,6 +207,38 @@ static void become_plain_http(sslx_conn_t *sc)
     ap_remove_output_filter(sc->out_filter);
 }
 
+/* The alert that tells the client most precisely what went wrong, sent
+ * at once: nothing else will follow on this connection. */
+static void send_fatal_alert(sslx_conn_t *sc, int rv)
+{
+    int alert, sent;
+
+    if (rv == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+        return;
+    }
+    if (sc->client_max_version && sc->tls
+        && sc->client_max_version < sc->tls->min_version) {
+        /* GnuTLS blames the cipher suites; the version is the cause. */
+        alert = GNUTLS_A_PROTOCOL_VERSION;
+    }
+    else if (sc->verify_alert) {
+        /* The certificate check chose a more precise alert. */
+        alert = sc->verify_alert;
+    }
+    else {
+        alert = -1;
+    }
+    sent = alert < 0 ? gnutls_alert_send_appropriate(sc->session, rv)
+                     : gnutls_alert_send(sc->session, GNUTLS_AL_FATAL,
+                                         (gnutls_alert_description_t)alert);
+    if (sent < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01407)
+                      "%s", sslx_log_describe(sc->c->pool, "sending an "
+                                              "alert", sent));
+    }
+    pass_raw_out(sc, 1);
+}
+
 static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
 {
     apr_status_t status = sc->in_status ? sc->in_status
@@ -224,21 +256,7 @@ static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
     }
     else {
         sslx_handshake_log_failure(sc, "handshake failed", rv);
-        if (sc->client_max_version && sc->tls
-            && sc->client_max_version < sc->tls->min_version) {
-            /* GnuTLS blames the cipher suites; the version is the cause. */
-            gnutls_alert_send(sc->session, GNUTLS_AL_FATAL,
-                              GNUTLS_A_PROTOCOL_VERSION);
-        }
-        else if (sc->verify_alert) {
-            /* The certificate check chose a more precise alert. */
-            gnutls_alert_send(sc->session, GNUTLS_AL_FATAL,
-                              sc->verify_alert);
-        }
-        else if (rv != GNUTLS_E_FATAL_ALERT_RECEIVED) {
-            gnutls_alert_send_appropriate(sc->session, rv);
-        }
-        pass_raw_out(sc, 1);
+        send_fatal_alert(sc, rv);
         status = APR_ECONNABORTED;
     }
     sc->state = SSLX_ST_CLOSED;
@@ -326,10 +344,7 @@ static apr_status_t record_error(sslx_conn_t *sc, ssize_t n)
         return sc->in_status;
     }
     sslx_handshake_log_failure(sc, "reading a TLS record", (int)n);
-    if (n != GNUTLS_E_FATAL_ALERT_RECEIVED) {
-        gnutls_alert_send_appropriate(sc->session, (int)n);
-        pass_raw_out(sc, 1);
-    }
+    send_fatal_alert(sc, (int)n);
     sc->state = SSLX_ST_CLOSED;
     return APR_ECONNABORTED;
 }
@@ -732,13 +747,7 @@ static apr_status_t reauth_failed(sslx_conn_t *sc, int tls13, int rv)
         return APR_EACCES;
     }
     /* A failed renegotiation leaves no usable session, as in mod_ssl. */
-    if (sc->verify_alert) {
-        gnutls_alert_send(sc->session, GNUTLS_AL_FATAL, sc->verify_alert);
-    }
-    else if (rv != GNUTLS_E_FATAL_ALERT_RECEIVED) {
-        gnutls_alert_send_appropriate(sc->session, rv);
-    }
-    pass_raw_out(sc, 1);
+    send_fatal_alert(sc, rv);
     sc->state = SSLX_ST_CLOSED;
     return APR_ECONNABORTED;
 }
