@@ -26,6 +26,8 @@
 #include <ap_provider.h>
 #include <util_mutex.h>
 
+#include <gnutls/crypto.h>
+
 #include "sslx_cache.h"
 #include "sslx_log.h"
 
@@ -50,6 +52,8 @@ typedef struct {
     const sslx_cache_t *cache;
     int timeout;                /* seconds */
     int tickets_on;             /* tickets enabled on this session */
+    int no_resume;              /* a renegotiation: never resume */
+    const unsigned char *context; /* 16 bytes: the vhost's TLS settings */
 } sess_ctx_t;
 
 int sslx_cache_pre_config(apr_pool_t *pconf)
@@ -224,6 +228,9 @@ static int any_tls_vhost(server_rec *s)
     return 0;
 }
 
+static int derive_contexts(apr_pool_t *pconf, server_rec *s,
+                           const sslx_cache_t *cache);
+
 int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
 {
@@ -242,7 +249,7 @@ int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     rv = base->ticket_key_file
          ? file_ticket_key(pconf, ptemp, s, base->ticket_key_file, cache)
          : retained_ticket_key(s, ptemp, cache);
-    if (rv != OK) {
+    if (rv != OK || (rv = derive_contexts(pconf, s, cache)) != OK) {
         return rv;
     }
     cache->server = s;
@@ -308,12 +315,27 @@ static void cache_unlock(const sess_ctx_t *ctx)
     }
 }
 
+/* The cache key: the session's TLS context, then GnuTLS's session id,
+ * so a session never resumes under other vhost settings. */
+static unsigned char *context_key(apr_pool_t *p, const sess_ctx_t *ctx,
+                                  const gnutls_datum_t *id, unsigned *plen)
+{
+    unsigned char *key = apr_palloc(p, 16 + id->size);
+
+    memcpy(key, ctx->context, 16);
+    memcpy(key + 16, id->data, id->size);
+    *plen = 16 + id->size;
+    return key;
+}
+
 static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
 {
     sess_ctx_t *ctx = ptr;
     const sslx_cache_t *cache = ctx->cache;
     apr_time_t expiry = apr_time_now() + apr_time_from_sec(ctx->timeout);
     apr_pool_t *scratch;
+    unsigned char *ckey;
+    unsigned klen;
     apr_status_t rv;
 
     if (!cache->provider || data.size > SSLX_CACHE_MAX_ENTRY) {
@@ -324,10 +346,10 @@ static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
     if ((rv = apr_pool_create(&scratch, ctx->c->pool)) != APR_SUCCESS) {
         return -1;
     }
+    ckey = context_key(scratch, ctx, &key, &klen);
     if ((rv = cache_lock(ctx)) == APR_SUCCESS) {
-        rv = cache->provider->store(cache->instance, ctx->s, key.data,
-                                    key.size, expiry, data.data, data.size,
-                                    scratch);
+        rv = cache->provider->store(cache->instance, ctx->s, ckey, klen,
+                                    expiry, data.data, data.size, scratch);
         cache_unlock(ctx);
     }
     apr_pool_destroy(scratch);
@@ -349,18 +371,20 @@ static gnutls_datum_t db_retrieve(void *ptr, gnutls_datum_t key)
     const sslx_cache_t *cache = ctx->cache;
     gnutls_datum_t found = { NULL, 0 };
     unsigned int len = SSLX_CACHE_MAX_ENTRY;
-    unsigned char *buf;
+    unsigned char *buf, *ckey;
+    unsigned klen;
     apr_pool_t *scratch;
     apr_status_t rv;
 
-    if (!cache->provider
+    if (!cache->provider || ctx->no_resume
         || apr_pool_create(&scratch, ctx->c->pool) != APR_SUCCESS) {
         return found;
     }
     buf = apr_palloc(scratch, len);
+    ckey = context_key(scratch, ctx, &key, &klen);
     if ((rv = cache_lock(ctx)) == APR_SUCCESS) {
-        rv = cache->provider->retrieve(cache->instance, ctx->s, key.data,
-                                       key.size, buf, &len, scratch);
+        rv = cache->provider->retrieve(cache->instance, ctx->s, ckey, klen,
+                                       buf, &len, scratch);
         cache_unlock(ctx);
     }
     if (rv == APR_SUCCESS && (found.data = gnutls_malloc(len)) != NULL) {
@@ -382,15 +406,18 @@ static int db_remove(void *ptr, gnutls_datum_t key)
     sess_ctx_t *ctx = ptr;
     const sslx_cache_t *cache = ctx->cache;
     apr_pool_t *scratch;
+    unsigned char *ckey;
+    unsigned klen;
     apr_status_t rv;
 
     if (!cache->provider
         || apr_pool_create(&scratch, ctx->c->pool) != APR_SUCCESS) {
         return -1;
     }
+    ckey = context_key(scratch, ctx, &key, &klen);
     if ((rv = cache_lock(ctx)) == APR_SUCCESS) {
-        rv = cache->provider->remove(cache->instance, ctx->s, key.data,
-                                     key.size, scratch);
+        rv = cache->provider->remove(cache->instance, ctx->s, ckey, klen,
+                                     scratch);
         cache_unlock(ctx);
     }
     apr_pool_destroy(scratch);
@@ -405,12 +432,12 @@ static int db_remove(void *ptr, gnutls_datum_t key)
 
 /* ---- per session ---------------------------------------------------- */
 
-static int enable_tickets(gnutls_session_t session, sess_ctx_t *ctx)
+static int enable_tickets(gnutls_session_t session, sess_ctx_t *ctx,
+                          const gnutls_datum_t *ticket_key)
 {
     int rv;
 
-    rv = gnutls_session_ticket_enable_server(session,
-                                             &ctx->cache->ticket_key);
+    rv = gnutls_session_ticket_enable_server(session, ticket_key);
     if (rv < 0) {
         ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, ctx->c, SSLXLOGNO(01616)
                       "%s", sslx_log_describe(ctx->c->pool, "enabling "
@@ -427,7 +454,7 @@ int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
     const sslx_srv_conf_t *conf = sslx_config_srv(s);
     sess_ctx_t *ctx = gnutls_db_get_ptr(session);
 
-    if (!conf->cache || !conf->cache->ticket_key.data) {
+    if (!conf->cache || !conf->tls || !conf->tls->ticket_key.data) {
         return 0;   /* no TLS vhost at post_config: nothing prepared */
     }
     if (!ctx) {
@@ -437,6 +464,7 @@ int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
     }
     ctx->s = s;
     ctx->cache = conf->cache;
+    ctx->context = conf->tls->session_context;
     ctx->timeout = conf->session_timeout == SSLX_UNSET
                    ? SSLX_CACHE_DEFAULT_TIMEOUT : conf->session_timeout;
     gnutls_db_set_cache_expiration(session, ctx->timeout);
@@ -446,7 +474,60 @@ int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
         gnutls_db_set_remove_function(session, db_remove);
     }
     if (conf->session_tickets != 0 && !ctx->tickets_on) {
-        return enable_tickets(session, ctx);
+        return enable_tickets(session, ctx, &conf->tls->ticket_key);
     }
     return 0;
+}
+
+void sslx_cache_forbid_resumption(gnutls_session_t session)
+{
+    sess_ctx_t *ctx = gnutls_db_get_ptr(session);
+
+    if (ctx) {
+        ctx->no_resume = 1;
+    }
+}
+
+/* Each distinct set of TLS settings gets a ticket key of its own,
+ * HMAC-SHA512(master key, settings), and a 16-byte cache prefix. */
+static int derive_context(apr_pool_t *pconf, server_rec *s,
+                          const sslx_cache_t *cache, sslx_tls_t *tls)
+{
+    unsigned char digest[64];
+    int rv;
+
+    rv = gnutls_hmac_fast(GNUTLS_MAC_SHA512, cache->ticket_key.data,
+                          cache->ticket_key.size, tls->identity,
+                          strlen(tls->identity), digest);
+    if (rv < 0) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01618) "%s",
+                     sslx_log_describe(pconf, "deriving a vhost's session "
+                                       "ticket key", rv));
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    tls->ticket_key.data = apr_pmemdup(pconf, digest, sizeof(digest));
+    tls->ticket_key.size = sizeof(digest);
+    apr_pool_cleanup_register(pconf, &tls->ticket_key, wipe_key,
+                              apr_pool_cleanup_null);
+    rv = gnutls_hash_fast(GNUTLS_DIG_SHA256, tls->identity,
+                          strlen(tls->identity), digest);
+    memcpy(tls->session_context, digest, sizeof(tls->session_context));
+    gnutls_memset(digest, 0, sizeof(digest));
+    return rv < 0 ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
+
+static int derive_contexts(apr_pool_t *pconf, server_rec *s,
+                           const sslx_cache_t *cache)
+{
+    sslx_tls_t *tls;
+    int rv;
+
+    for (; s != NULL; s = s->next) {
+        tls = sslx_config_srv(s)->tls;
+        if (tls && !tls->ticket_key.data
+            && (rv = derive_context(pconf, s, cache, tls)) != OK) {
+            return rv;
+        }
+    }
+    return OK;
 }

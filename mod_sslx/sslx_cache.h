@@ -56,4 +56,8 @@ void sslx_cache_child_init(apr_pool_t *pchild, server_rec *s);
 int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
                             server_rec *s);
 
+/* A server-initiated renegotiation must be a full handshake: no lookup
+ * in the session cache for the rest of this session. */
+void sslx_cache_forbid_resumption(gnutls_session_t session);
+
 #endif /* SSLX_CACHE_H */

@@ -28,6 +28,14 @@ typedef struct {
     gnutls_x509_trust_list_t trust;
     apr_array_header_t *crl_issuers; /* gnutls_datum_t: raw issuer DNs */
     unsigned min_version;           /* lowest enabled, wire form 0x0303 */
+    /* Renegotiation must be a full handshake: same priorities, but no
+     * ticket may stand in for the certificate being asked for. */
+    gnutls_priority_t reneg_priority;
+    /* Sessions belong to the TLS settings they were made under: each
+     * distinct sslx_tls_t has its own ticket key (derived from the master
+     * key) and its own prefix in the session cache (sslx_cache.c). */
+    gnutls_datum_t ticket_key;
+    unsigned char session_context[16];
 } sslx_tls_t;
 
 typedef struct {

@@ -28,6 +28,7 @@
 #include "sslx_handshake.h"
 #include "sslx_log.h"
 #include "sslx_vars.h"
+#include "sslx_cache.h"
 
 #define SSLX_RECORD_MAX      16384
 #define SSLX_READ_CHUNK      (2 * SSLX_RECORD_MAX)
@@ -763,7 +764,11 @@ apr_status_t sslx_io_reauthenticate(sslx_conn_t *sc)
         return status;
     }
     if (!tls13) {
-        if ((rv = gnutls_rehandshake(sc->session)) < 0) {
+        /* A resumed session would bring no certificate: full handshake. */
+        sslx_cache_forbid_resumption(sc->session);
+        if ((rv = gnutls_priority_set(sc->session,
+                                      sc->tls->reneg_priority)) < 0
+            || (rv = gnutls_rehandshake(sc->session)) < 0) {
             return reauth_failed(sc, tls13, rv);
         }
         if ((status = pass_raw_out(sc, 1)) != APR_SUCCESS) {

@@ -250,17 +250,25 @@ static gnutls_x509_crt_t *import_chain(apr_pool_t *p,
     return chain;
 }
 
-/* mod_ssl accepts a self-signed certificate under optional_no_ca but
- * reports OpenSSL's complaint about it; other unknown issuers read as
- * GENEROUS.  Both are accepted by sslx_verify_satisfies(). */
+/* mod_ssl accepts an unknown issuer under optional_no_ca; the results
+ * below are how it reports such a certificate, and
+ * sslx_verify_satisfies() accepts them. */
 #define SSLX_SELF_SIGNED_RESULT "FAILED:self-signed certificate"
+#define SSLX_NO_ISSUER_RESULT \
+    "FAILED:unable to verify the first certificate"
 
-static const char *generous_result(gnutls_x509_crt_t *chain, unsigned n)
+static const char *generous_result(gnutls_session_t session,
+                                   gnutls_x509_crt_t *chain, unsigned n)
 {
-    if (n == 1 && gnutls_x509_crt_check_issuer(chain[0], chain[0])) {
-        return SSLX_SELF_SIGNED_RESULT;
+    int self_signed = n == 1
+                      && gnutls_x509_crt_check_issuer(chain[0], chain[0]);
+
+    /* What mod_ssl reports here depends on OpenSSL's state machine: under
+     * TLS 1.2 "GENEROUS", under TLS 1.3 the verification error. */
+    if (gnutls_protocol_get_version(session) != GNUTLS_TLS1_3) {
+        return "GENEROUS";
     }
-    return "GENEROUS";
+    return self_signed ? SSLX_SELF_SIGNED_RESULT : SSLX_NO_ISSUER_RESULT;
 }
 
 /* Verifies what the client sent; returns 0 when it is acceptable. */
@@ -278,7 +286,8 @@ static int judge(sslx_conn_t *sc, const gnutls_datum_t *der, unsigned n)
               : verdict("unable to decode issuer public key",
                         GNUTLS_A_BAD_CERTIFICATE);
     if (!v.reason) {
-        sc->verify_result = generous ? generous_result(chain, n)
+        sc->verify_result = generous ? generous_result(sc->session, chain,
+                                                       n)
                                      : "SUCCESS";
         ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, c, SSLXLOGNO(01701)
                       "client certificate accepted (%s): %s",
@@ -359,7 +368,8 @@ int sslx_verify_satisfies(const char *result, int mode)
         return !strcmp(result, "SUCCESS") || !strcmp(result, "NONE");
     case SSLX_VERIFY_OPTIONAL_NO_CA:
         return strncmp(result, "FAILED", 6) != 0
-               || !strcmp(result, SSLX_SELF_SIGNED_RESULT);
+               || !strcmp(result, SSLX_SELF_SIGNED_RESULT)
+               || !strcmp(result, SSLX_NO_ISSUER_RESULT);
     default:
         return 1;
     }

@@ -680,4 +680,61 @@ sub stop_httpd {
     return 0;
 }
 
+# ---------------------------------------------------------------------------
+# Client certificates (made by t/bin/gen-certs as pki/client-NAME.crt/.key)
+
+push @EXPORT, qw(client_crt client_key client_cert_args received_alert
+                 lwp_agent);
+
+# The file a client presents for NAME: the chain (leaf first) when
+# gen-certs made one, else the certificate alone.
+sub client_crt {
+    my $name = shift;
+    my $chain = pki("client-$name.chain.crt");
+    return -f $chain ? $chain : pki("client-$name.crt");
+}
+
+sub client_key { pki("client-$_[0].key") }
+
+# client_cert_args($tool, $name): the options that make $tool present the
+# client certificate NAME; none for undef or 'none'.  $tool is curl,
+# gnutls-cli, s_client or perl (IO::Socket::SSL / LWP ssl_opts).
+sub client_cert_args {
+    my($tool, $name) = @_;
+    return () if !defined $name || $name eq 'none';
+    my($crt, $key) = (client_crt($name), client_key($name));
+    return ('--cert', $crt, '--key', $key) if $tool eq 'curl';
+    return ('--x509certfile', $crt, '--x509keyfile', $key)
+        if $tool eq 'gnutls-cli';
+    if ($tool eq 's_client') {
+        # s_client sends only the first certificate of -cert.
+        return ('-cert', pki("client-$name.crt"), '-key', $key,
+                $crt ne pki("client-$name.crt") ? ('-cert_chain', $crt) : ());
+    }
+    return (SSL_cert_file => $crt, SSL_key_file => $key) if $tool eq 'perl';
+    die "client_cert_args: unknown tool '$tool'\n";
+}
+
+# The TLS alert a client reports having received: gnutls-cli's
+# "Received alert [N]" or OpenSSL's "SSL alert number N" (the last one
+# when there are several); undef when it reports none.
+sub received_alert {
+    my $r = shift;
+    my $all = ($r->{out} // '') . ($r->{err} // '');
+    my @n = $all =~ /(?:Received alert \[|SSL alert number )(\d+)/g;
+    return @n ? $n[-1] : undef;
+}
+
+# An LWP::UserAgent that trusts the test CA, verifies the host name and
+# applies extra ssl_opts (SSL_version, client certificate, ...).
+sub lwp_agent {
+    my %ssl = @_;
+    require LWP::UserAgent;
+    return LWP::UserAgent->new(
+        timeout  => 20,
+        ssl_opts => { SSL_ca_file => pki('ca.crt'), verify_hostname => 1,
+                      %ssl },
+    );
+}
+
 1;

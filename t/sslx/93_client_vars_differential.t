@@ -1,0 +1,177 @@
+# mod_sslx against mod_ssl with client certificates.  Two vhosts of the
+# same server ask for a client certificate in the handshake (SSLXVerifyClient
+# optional vs SSLVerifyClient optional, the same client CA, SSLVerifyDepth
+# 2), and two more with optional_no_ca.  The same curl, with the same
+# client certificate, protocol and cipher suite, fetches the CGI
+# environment from both: every SSL_CLIENT_* variable (and every other SSL_*
+# one) mod_ssl sets must be set by mod_sslx with the identical value, and
+# mod_sslx must set nothing mod_ssl does not -- except the variables in
+# %meant_to_differ and %only_sslx.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestUtil;
+use MIME::Base64 ();
+use SSLXTest;
+
+my @protocols = (
+    ['TLS 1.3', '--tlsv1.3', '--tls13-ciphers', 'TLS_AES_128_GCM_SHA256'],
+    ['TLS 1.2', '--tlsv1.2', '--tls-max', '1.2',
+     '--ciphers', 'ECDHE-ECDSA-AES128-GCM-SHA256'],
+);
+# [pair of vhosts, client certificate, what it is]
+my @certs = (
+    ['cc_diff', 'alice', 'ECDSA certificate with e-mail SANs and OU, ST'],
+    ['cc_diff', 'bob', 'RSA certificate'],
+    ['cc_diff', 'deep', 'certificate below an intermediate CA, chain sent'],
+    ['cc_diff', 'none', 'no certificate'],
+    ['cc_diff_noca', 'alice', 'optional_no_ca, trusted certificate'],
+    ['cc_diff_noca', 'stranger', 'optional_no_ca, unknown issuer'],
+    ['cc_diff_noca', 'selfie', 'optional_no_ca, self-signed'],
+);
+
+# Variables whose values are meant to differ, each with the reason and
+# what both values must look like instead.
+my %meant_to_differ = (
+    SSL_VERSION_INTERFACE => {
+        why    => 'names the module: mod_sslx/x.y vs mod_ssl/x.y.z',
+        sslx   => qr{^mod_sslx/\d+\.\d+},
+        modssl => qr{^mod_ssl/\d+\.\d+},
+    },
+    SSL_VERSION_LIBRARY => {
+        why    => 'names the TLS library: GnuTLS/x.y.z vs OpenSSL/x.y.z',
+        sslx   => qr{^GnuTLS/\d+\.\d+\.\d+$},
+        modssl => qr{^OpenSSL/\d},
+    },
+    SSL_SESSION_ID => {
+        why       => 'random per connection; same form (lower-case hex, same length)',
+        same_form => 1,
+    },
+    SSL_SERVER_V_REMAIN => {
+        why        => 'days until expiry, computed at request time',
+        within_one => 1,
+    },
+    SSL_CLIENT_V_REMAIN => {
+        why        => 'days until expiry, computed at request time',
+        within_one => 1,
+    },
+);
+
+# Variables only mod_sslx has (+ExportBase64CertData, which mod_ssl does
+# not know): each must be the base64 DER of the PEM variable named.
+my %only_sslx = (
+    SSL_CLIENT_B64CERT => 'SSL_CLIENT_CERT',
+    SSL_SERVER_B64CERT => 'SSL_SERVER_CERT',
+    map { ("SSL_CLIENT_B64CERT_CHAIN_$_" => "SSL_CLIENT_CERT_CHAIN_$_") } 0 .. 9,
+);
+
+plan tests => 4 * @protocols * @certs + 3, need_cgi,
+    need { 'mod_ssl is not installed' => have_modssl() };
+
+sub b64_of_pem {
+    my $pem = shift // '';
+    $pem =~ s/-----(?:BEGIN|END) CERTIFICATE-----//g;
+    $pem =~ s/\s+//g;
+    return $pem;
+}
+
+# Compare two name => value maps; returns a list of complaints.
+sub compare {
+    my($sslx, $modssl) = @_;
+    my @bad;
+    my %names = map { $_ => 1 } keys %$sslx, keys %$modssl;
+    for my $k (sort keys %names) {
+        my($x, $m) = ($sslx->{$k}, $modssl->{$k});
+        if (my $pem_var = $only_sslx{$k}) {
+            push @bad, "$k: set by mod_ssl ('$m'), which has no such variable"
+                if defined $m;
+            push @bad, "$k: not the base64 DER of $pem_var"
+                if defined $x && $x ne b64_of_pem($sslx->{$pem_var});
+            next;
+        }
+        if (!defined $x) { push @bad, "$k: set by mod_ssl ('" . _show($m) . "'), missing in mod_sslx"; next }
+        if (!defined $m) { push @bad, "$k: set by mod_sslx ('" . _show($x) . "'), not by mod_ssl"; next }
+        if (my $d = $meant_to_differ{$k}) {
+            if ($d->{same_form}) {
+                push @bad, "$k: '$x' vs mod_ssl '$m' (not the same hex form)"
+                    unless $x =~ /^[0-9a-f]*$/ && $m =~ /^[0-9a-f]*$/
+                        && length $x == length $m;
+            }
+            elsif ($d->{within_one}) {
+                push @bad, "$k: '$x' vs mod_ssl '$m'"
+                    unless $x =~ /^-?\d+$/ && $m =~ /^-?\d+$/ && abs($x - $m) <= 1;
+            }
+            else {
+                push @bad, "$k: mod_sslx '$x' does not match $d->{sslx}"
+                    unless $x =~ $d->{sslx};
+                push @bad, "$k: mod_ssl '$m' does not match $d->{modssl}"
+                    unless $m =~ $d->{modssl};
+            }
+            next;
+        }
+        push @bad, "$k: mod_sslx '" . _show($x) . "' but mod_ssl '" . _show($m) . "'"
+            unless $x eq $m;
+    }
+    return @bad;
+}
+
+sub _show {
+    my $v = shift;
+    $v =~ s/\n/\\n/g;
+    return length $v > 120 ? substr($v, 0, 117) . '...' : $v;
+}
+
+sub ssl_vars {
+    my $env = shift || {};
+    return { map { $_ => $env->{$_} } grep { /^(?:HTTPS|SSL_\w+)$/ } keys %$env };
+}
+
+sub lookups {
+    my $h = shift || {};
+    return { map { (my $n = $_) =~ s/^x-l-//; (uc($n) => $h->{$_}) }
+             grep { /^x-l-/ } keys %$h };
+}
+
+sub fetch {
+    my($vhost, $cert, $path, @args) = @_;
+    return curl_https(port => port($vhost), path => $path,
+                      args => [client_cert_args(curl => $cert), @args]);
+}
+
+# ---- the CGI environment ----------------------------------------------------
+for my $p (@protocols) {
+    my($pname, @pargs) = @$p;
+    for my $c (@certs) {
+        my($pair, $cert, $what) = @$c;
+        my $name = "$pname, $what";
+        my $x = fetch("${pair}_sslx", $cert, '/cc/b64/env.cgi', @pargs);
+        my $m = fetch("${pair}_modssl", $cert, '/cc/b64/env.cgi', @pargs);
+        is($m->{code}, 200, "$name: mod_ssl answers") or diag($m->{err});
+        is($x->{code}, 200, "$name: mod_sslx answers") or diag($x->{err});
+        my($xv, $mv) = (ssl_vars($x->{env}), ssl_vars($m->{env}));
+        my $expect_cert = $cert ne 'none';
+        ok(!$expect_cert || defined $mv->{SSL_CLIENT_CERT},
+           "$name: mod_ssl exported the client certificate")
+            or diag(join ' ', sort keys %$mv);
+        my @bad = compare($xv, $mv);
+        is(scalar(@bad), 0, "$name: every SSL_CLIENT_* (and SSL_*) variable as mod_ssl has it")
+            or diag("SSL_CLIENT_VERIFY: mod_sslx '" . ($xv->{SSL_CLIENT_VERIFY} // 'unset')
+                    . "', mod_ssl '" . ($mv->{SSL_CLIENT_VERIFY} // 'unset') . "'\n"
+                    . join "\n", @bad);
+    }
+}
+
+# ---- lookups through mod_headers (including lookup-only variables) ---------
+my $x = fetch('cc_diff_sslx', 'alice', '/cc/lookup/ok.txt');
+my $m = fetch('cc_diff_modssl', 'alice', '/cc/lookup/ok.txt');
+is($x->{code}, 200, 'lookups answered');
+my @bad = compare(lookups($x->{headers}), lookups($m->{headers}));
+is(scalar(@bad), 0, 'every %{SSL_CLIENT_*}s lookup as mod_ssl has it')
+    or diag(join "\n", @bad);
+
+# ---- the base64 form exists only with +ExportBase64CertData ----------------
+$x = fetch('cc_diff_sslx', 'alice', '/cc/env/env.cgi');
+ok(!grep({ /B64CERT/ } keys %{ $x->{env} || {} }),
+   'without +ExportBase64CertData: no SSL_*_B64CERT variables')
+    or diag(join ' ', grep { /B64/ } sort keys %{ $x->{env} || {} });
