@@ -154,6 +154,8 @@ void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->require_ssl = merge_flag(base->require_ssl, add->require_ssl);
     dc->requires = apr_array_append(p, base->requires, add->requires);
     dc->user_name = merge_str(base->user_name, add->user_name);
+    dc->cipher_priority = add->cipher_priority ? add->cipher_priority
+                                               : base->cipher_priority;
     return dc;
 }
 
@@ -387,13 +389,37 @@ static const char *set_protocol(cmd_parms *cmd, void *dc, int argc,
     return NULL;
 }
 
+static apr_status_t free_dir_priority(void *data)
+{
+    gnutls_priority_deinit(data);
+    return APR_SUCCESS;
+}
+
+/* Only ever used to renegotiate, and a renegotiation must not resume. */
+static const char *dir_cipher_priority(cmd_parms *cmd, void *dcv,
+                                       const char *fragment)
+{
+    sslx_dir_conf_t *dc = dcv;
+    const char *text = apr_pstrcat(cmd->temp_pool, SSLX_DEFAULT_PRIORITY,
+                                   ":", fragment, ":%NO_TICKETS", NULL);
+    int rv;
+
+    rv = gnutls_priority_init(&dc->cipher_priority, text, NULL);
+    if (rv < 0) {
+        return apr_psprintf(cmd->pool, "%s: priority '%s' rejected: %s",
+                            cmd->cmd->name, text, gnutls_strerror(rv));
+    }
+    apr_pool_cleanup_register(cmd->pool, dc->cipher_priority,
+                              free_dir_priority, apr_pool_cleanup_null);
+    return NULL;
+}
+
 static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
                                     const char *a2)
 {
     sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
     const char *prio, *err = NULL;
 
-    (void)dc;
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
@@ -411,6 +437,9 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
     if ((err = check_priority(cmd, apr_pstrcat(cmd->temp_pool, "NORMAL:",
                                                prio, NULL))) != NULL) {
         return err;
+    }
+    if (cmd->path) {
+        return dir_cipher_priority(cmd, dc, prio);
     }
     sc->cipher_prio = prio;
     return NULL;
@@ -670,9 +699,11 @@ const command_rec sslx_config_cmds[] = {
                       "enabled protocols, mod_ssl syntax: all -TLSv1.1 ..."),
     AP_INIT_TAKE_ARGV("SSLProtocol", set_protocol, NULL, SRV,
                       "mod_ssl name of SSLXProtocol"),
-    AP_INIT_TAKE12("SSLXCipherSuite", set_cipher_suite, NULL, SRV,
+    AP_INIT_TAKE12("SSLXCipherSuite", set_cipher_suite, NULL,
+                   SRV | OR_AUTHCFG,
                    "OpenSSL-style cipher list, translated to GnuTLS"),
-    AP_INIT_TAKE12("SSLCipherSuite", set_cipher_suite, NULL, SRV,
+    AP_INIT_TAKE12("SSLCipherSuite", set_cipher_suite, NULL,
+                   SRV | OR_AUTHCFG,
                    "mod_ssl name of SSLXCipherSuite"),
     AP_INIT_FLAG("SSLXHonorCipherOrder", set_honor_order, NULL, SRV,
                  "prefer the server's cipher order"),

@@ -108,7 +108,15 @@ typedef struct {
     int require_ssl;                /* SSLXRequireSSL: 1 */
     apr_array_header_t *requires;   /* SSLXRequire: ap_expr_info_t * */
     const char *user_name;          /* SSLXUserName */
+    /* SSLXCipherSuite in a directory: the priorities a TLS 1.2 connection
+     * is renegotiated to when its suite is not among them. */
+    gnutls_priority_t cipher_priority;
 } sslx_dir_conf_t;
+
+/* TLS 1.2 and 1.3 only; NORMAL already lists AEAD ciphers first, and
+ * dropping static RSA key exchange leaves only forward-secret suites. */
+#define SSLX_DEFAULT_PRIORITY \
+    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-RSA"
 
 /* Shared by the directive handlers of sslx_config.c and
  * sslx_config_auth.c. */

@@ -30,7 +30,7 @@ typedef struct {
     gnutls_x509_crt_t server_crt;
     gnutls_datum_t server_der;
     /* The client's certificate, kept once the client has sent one; a
-     * new handshake may bring another: sslx_vars_forget_client_cert()
+     * new handshake may bring another: sslx_vars_forget_session()
      * drops it with client_pool (a subpool of c->pool). */
     apr_pool_t *client_pool;
     gnutls_x509_crt_t client_crt;

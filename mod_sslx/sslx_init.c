@@ -19,9 +19,6 @@
 #include "sslx_log.h"
 #include "sslx_version.h"
 
-/* TLS 1.2 and 1.3 only; NORMAL already lists AEAD ciphers first, and
- * dropping static RSA key exchange leaves only forward-secret suites. */
-#define SSLX_DEFAULT_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-RSA"
 
 static apr_status_t free_creds(void *data)
 {

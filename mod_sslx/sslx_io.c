@@ -753,7 +753,8 @@ static apr_status_t reauth_failed(sslx_conn_t *sc, int tls13, int rv)
     return APR_ECONNABORTED;
 }
 
-apr_status_t sslx_io_reauthenticate(sslx_conn_t *sc)
+apr_status_t sslx_io_reauthenticate(sslx_conn_t *sc,
+                                    gnutls_priority_t priority)
 {
     int tls13 = gnutls_protocol_get_version(sc->session) == GNUTLS_TLS1_3;
     apr_status_t status;
@@ -766,8 +767,8 @@ apr_status_t sslx_io_reauthenticate(sslx_conn_t *sc)
     if (!tls13) {
         /* A resumed session would bring no certificate: full handshake. */
         sslx_cache_forbid_resumption(sc->session);
-        if ((rv = gnutls_priority_set(sc->session,
-                                      sc->tls->reneg_priority)) < 0
+        if ((rv = gnutls_priority_set(sc->session, priority ? priority
+                                      : sc->tls->reneg_priority)) < 0
             || (rv = gnutls_rehandshake(sc->session)) < 0) {
             return reauth_failed(sc, tls13, rv);
         }

@@ -15,9 +15,11 @@ int sslx_io_process_connection(conn_rec *c);
 /* Ask the client for a certificate on an established connection: TLS 1.3
  * post-handshake authentication, or a TLS 1.2 renegotiation.  The
  * certificate is judged by the verification callback as it arrives.
+ * A TLS 1.2 renegotiation uses priority, or the vhost's when NULL.
  * APR_SUCCESS when the exchange completed (look at the verification
  * result), APR_EACCES when it failed but a response can still be sent,
  * anything else when the connection is lost. */
-apr_status_t sslx_io_reauthenticate(sslx_conn_t *sc);
+apr_status_t sslx_io_reauthenticate(sslx_conn_t *sc,
+                                    gnutls_priority_t priority);
 
 #endif /* SSLX_IO_H */

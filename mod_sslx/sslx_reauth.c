@@ -22,6 +22,7 @@
 #include "sslx_io.h"
 #include "sslx_verify.h"
 #include "sslx_vars.h"
+#include "sslx_compat.h"
 
 #define SSLX_BUFFER_FILTER "SSLX_BUFFER"
 #define SSLX_BODY_CHUNK    8192
@@ -151,8 +152,8 @@ static int ask_client(request_rec *r, sslx_conn_t *sc, int mode, int depth)
     sc->verify_result = NULL;
     sc->verify_alert = 0;
     gnutls_certificate_server_set_request(sc->session, GNUTLS_CERT_REQUEST);
-    rv = sslx_io_reauthenticate(sc);
-    sslx_vars_forget_client_cert(sc);
+    rv = sslx_io_reauthenticate(sc, NULL);
+    sslx_vars_forget_session(sc);
     if (rv == APR_SUCCESS || rv == APR_EACCES) {
         sslx_vars_conn_ready(sc);
         return OK;
@@ -187,6 +188,74 @@ static int reauthenticate(request_rec *r, sslx_conn_t *sc,
                       sslx_config_srv(sc->server)));
 }
 
+/* ---- a stricter cipher suite per directory -------------------------- */
+
+static int suite_allowed(gnutls_priority_t prio, gnutls_session_t session)
+{
+    unsigned char current[2], id[2];
+    unsigned idx, sidx;
+    int rv;
+
+    if (sslx_compat_session_cipher_id(session, current) != 0) {
+        return 0;
+    }
+    for (idx = 0;; idx++) {
+        rv = gnutls_priority_get_cipher_suite_index(prio, idx, &sidx);
+        if (rv == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
+            return 0;
+        }
+        if (rv == 0 && gnutls_cipher_suite_info(sidx, id, NULL, NULL, NULL,
+                                                NULL)
+            && !memcmp(id, current, 2)) {
+            return 1;
+        }
+    }
+}
+
+static int cipher_refused(request_rec *r, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSLXLOGNO(01907)
+                  "the connection's cipher suite is not allowed by "
+                  "SSLXCipherSuite for %s, and %s", r->uri, why);
+    return HTTP_FORBIDDEN;
+}
+
+/* mod_ssl's per-directory SSLCipherSuite: renegotiate TLS 1.2 to the
+ * directory's suites; nothing else can change a running connection. */
+static int enforce_cipher_suite(request_rec *r, sslx_conn_t *sc,
+                                const sslx_dir_conf_t *dc)
+{
+    int limit = dc->reneg_buffer_size == SSLX_UNSET
+                ? SSLX_DEFAULT_RENEG_BUFFER : dc->reneg_buffer_size;
+    apr_status_t rv;
+    int status;
+
+    if (suite_allowed(dc->cipher_priority, sc->session)) {
+        return OK;
+    }
+    if (r->connection->master) {
+        apr_table_setn(r->notes, "ssl-renegotiate-forbidden",
+                       "cipher-suite");
+        return cipher_refused(r, "HTTP/2 cannot renegotiate");
+    }
+    if (gnutls_protocol_get_version(sc->session) == GNUTLS_TLS1_3) {
+        return cipher_refused(r, "TLS 1.3 cannot renegotiate");
+    }
+    if ((status = buffer_body(r, limit)) != OK) {
+        return status;
+    }
+    rv = sslx_io_reauthenticate(sc, dc->cipher_priority);
+    sslx_vars_forget_session(sc);
+    if (rv != APR_SUCCESS) {
+        r->connection->keepalive = AP_CONN_CLOSE;
+        r->connection->aborted = (rv != APR_EACCES);
+        return cipher_refused(r, "the renegotiation failed");
+    }
+    sslx_vars_conn_ready(sc);
+    return suite_allowed(dc->cipher_priority, sc->session)
+           ? OK : cipher_refused(r, "the client chose no allowed suite");
+}
+
 /* Whether the certificate already on the connection will do: it must
  * satisfy the mode and must have been asked for (an "optional" directory
  * asks once even though having none would satisfy it). */
@@ -203,8 +272,14 @@ int sslx_reauth_access(request_rec *r)
     unsigned npeers = 0;
     int mode, status;
 
-    if (!sc || sc->state != SSLX_ST_TRAFFIC || dc->verify_mode == SSLX_UNSET
-        || dc->verify_mode == SSLX_VERIFY_NONE) {
+    if (!sc || sc->state != SSLX_ST_TRAFFIC) {
+        return DECLINED;
+    }
+    if (dc->cipher_priority
+        && (status = enforce_cipher_suite(r, sc, dc)) != OK) {
+        return status;
+    }
+    if (dc->verify_mode == SSLX_UNSET || dc->verify_mode == SSLX_VERIFY_NONE) {
         return DECLINED;
     }
     mode = dc->verify_mode;

@@ -251,7 +251,7 @@ static gnutls_x509_crt_t client_cert(const var_ctx_t *ctx,
     return f->client_crt;
 }
 
-void sslx_vars_forget_client_cert(sslx_conn_t *sc)
+void sslx_vars_forget_session(sslx_conn_t *sc)
 {
     sslx_facts_t *f = &sc->facts;
 
@@ -260,6 +260,10 @@ void sslx_vars_forget_client_cert(sslx_conn_t *sc)
     }
     f->client_pool = NULL;
     f->client_crt = NULL;
+    /* A renegotiation may also have changed the suite and the id. */
+    f->protocol = NULL;
+    f->cipher = NULL;
+    f->session_id = NULL;
     f->client_der.data = NULL;
     f->client_der.size = 0;
 }

@@ -21,9 +21,10 @@ void sslx_vars_export(request_rec *r, sslx_conn_t *sc, int options);
 /* expr_lookup hook: %{SSL_*} in ap_expr (<If>, Require expr). */
 int sslx_vars_expr_lookup(ap_expr_lookup_parms *parms);
 
-/* Drop what is kept of the client's certificate, after a handshake that
- * may have brought a new one (per-location re-authentication). */
-void sslx_vars_forget_client_cert(sslx_conn_t *sc);
+/* Drop the connection facts kept so far, after a re-handshake that may
+ * have brought a client certificate or another suite; call
+ * sslx_vars_conn_ready() again afterwards. */
+void sslx_vars_forget_session(sslx_conn_t *sc);
 
 /* pre_config: %{VAR}x and %{name}c for mod_log_config. */
 void sslx_vars_register_log_handlers(apr_pool_t *p);
