@@ -15,11 +15,19 @@
 
 #include "sslx_cert.h"
 
+/* A certificate the vhost presents, parsed once at configuration time:
+ * SSL_SERVER_* are read from it on every connection that uses it. */
+typedef struct {
+    gnutls_datum_t der;
+    gnutls_x509_crt_t crt;
+} sslx_leaf_t;
+
 /* Everything a connection needs from its vhost, built at check_config. */
 typedef struct {
     gnutls_certificate_credentials_t creds;
     gnutls_priority_t priority;
     const char *priority_text;
+    apr_array_header_t *leaves;     /* sslx_leaf_t, one per pair */
     /* Two vhosts with equal identities present the same certificates
      * under the same rules: a request may move between them (no 421). */
     const char *identity;

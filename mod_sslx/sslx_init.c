@@ -17,6 +17,7 @@
 #include "sslx_config.h"
 #include "sslx_init.h"
 #include "sslx_log.h"
+#include "sslx_x509.h"
 #include "sslx_version.h"
 
 
@@ -76,12 +77,32 @@ static int fail_vhost(server_rec *s, const char *msg)
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 
-static int load_pairs(apr_pool_t *ptemp, server_rec *s,
+/* Keeps the leaf GnuTLS stored for pair i, parsed, for SSL_SERVER_*. */
+static int keep_leaf(apr_pool_t *pconf, server_rec *s, sslx_tls_t *tls,
+                     int i)
+{
+    gnutls_datum_t raw;
+    sslx_leaf_t *leaf = apr_array_push(tls->leaves);
+    int rv;
+
+    if ((rv = gnutls_certificate_get_crt_raw(tls->creds, i, 0, &raw)) < 0) {
+        return fail_vhost(s, sslx_log_describe(pconf, "reading back a "
+                                               "loaded certificate", rv));
+    }
+    leaf->der.data = apr_pmemdup(pconf, raw.data, raw.size);
+    leaf->der.size = raw.size;
+    if ((leaf->crt = sslx_x509_import(pconf, &leaf->der)) == NULL) {
+        return fail_vhost(s, "parsing a loaded certificate failed");
+    }
+    return OK;
+}
+
+static int load_pairs(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                       const sslx_srv_conf_t *sc, sslx_tls_t *tls)
 {
     const sslx_cert_pair_t *pair;
     const char *err;
-    int i;
+    int i, rv;
 
     for (i = 0; i < sc->cert_pairs->nelts; i++) {
         pair = &APR_ARRAY_IDX(sc->cert_pairs, i, sslx_cert_pair_t);
@@ -93,6 +114,9 @@ static int load_pairs(apr_pool_t *ptemp, server_rec *s,
         }
         if ((err = sslx_cert_add_pair(ptemp, tls->creds, pair)) != NULL) {
             return fail_vhost(s, err);
+        }
+        if ((rv = keep_leaf(pconf, s, tls, i)) != OK) {
+            return rv;
         }
         err = sslx_cert_validity_warning(ptemp, tls->creds, i, pair,
                                          apr_time_now());
@@ -195,7 +219,9 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     }
     apr_pool_cleanup_register(pconf, tls->creds, free_creds,
                               apr_pool_cleanup_null);
-    if ((rv = load_pairs(ptemp, s, sc, tls)) != OK) {
+    tls->leaves = apr_array_make(pconf, sc->cert_pairs->nelts,
+                                 sizeof(sslx_leaf_t));
+    if ((rv = load_pairs(pconf, ptemp, s, sc, tls)) != OK) {
         return rv;
     }
     if ((rv = load_client_trust(pconf, ptemp, s, sc, tls)) != OK) {

@@ -177,30 +177,32 @@ static const char *var_client_verify(const var_ctx_t *ctx)
 
 /* ---- certificates ------------------------------------------------- */
 
+/* The vhost's certificate this session presented, parsed at
+ * configuration time.  A resumed session presents none and GnuTLS does
+ * not remember which one it began with: the vhost's first stands in, as
+ * mod_ssl reports its current one. */
 static gnutls_x509_crt_t server_cert(const var_ctx_t *ctx,
                                      const gnutls_datum_t **pder)
 {
     sslx_facts_t *f = &ctx->sc->facts;
-    const gnutls_datum_t *der;
-    gnutls_datum_t first;
+    const apr_array_header_t *leaves = ctx->sc->tls->leaves;
+    const gnutls_datum_t *ours;
+    const sslx_leaf_t *leaf;
+    int i;
 
-    if (!f->server_crt) {
-        der = gnutls_certificate_get_ours(ctx->sc->session);
-        if (!der && gnutls_session_is_resumed(ctx->sc->session)
-            && gnutls_certificate_get_crt_raw(ctx->sc->tls->creds, 0, 0,
-                                              &first) >= 0) {
-            /* No certificate is sent on resumption and GnuTLS does not
-             * remember which one the session began with: report the
-             * vhost's first, as mod_ssl reports its current one. */
-            der = &first;
+    if (!f->server_crt && leaves->nelts > 0) {
+        ours = gnutls_certificate_get_ours(ctx->sc->session);
+        leaf = &APR_ARRAY_IDX(leaves, 0, sslx_leaf_t);
+        for (i = 0; ours && i < leaves->nelts; i++) {
+            const sslx_leaf_t *l = &APR_ARRAY_IDX(leaves, i, sslx_leaf_t);
+            if (l->der.size == ours->size
+                && !memcmp(l->der.data, ours->data, ours->size)) {
+                leaf = l;
+                break;
+            }
         }
-        if (!der) {
-            return NULL;
-        }
-        f->server_der.data = apr_pmemdup(ctx->sc->c->pool, der->data,
-                                         der->size);
-        f->server_der.size = der->size;
-        f->server_crt = sslx_x509_import(ctx->sc->c->pool, &f->server_der);
+        f->server_der = leaf->der;
+        f->server_crt = leaf->crt;
     }
     *pder = &f->server_der;
     return f->server_crt;
