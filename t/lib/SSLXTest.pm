@@ -737,4 +737,57 @@ sub lwp_agent {
     );
 }
 
+
+# ---- comparing with mod_ssl ------------------------------------------------
+
+# A value for a diagnostic line: one line, at most 120 characters.
+sub show_value {
+    my $v = shift;
+    $v =~ s/\n/\\n/g;
+    return length $v > 120 ? substr($v, 0, 117) . '...' : $v;
+}
+
+# The complaints about one variable both modules set: equal values, or,
+# where $d says they are meant to differ, the form $d asks for
+# (same_form: hex of one length; within_one: integers at most 1 apart;
+# else the regexes sslx and modssl).
+sub differs_from_modssl {
+    my($k, $x, $m, $d) = @_;
+    if (!$d) {
+        return $x eq $m ? ()
+            : ("$k: mod_sslx '" . show_value($x) . "' but mod_ssl '"
+               . show_value($m) . "'");
+    }
+    if ($d->{same_form}) {
+        return () if $x =~ /^[0-9a-f]*$/ && $m =~ /^[0-9a-f]*$/
+                     && length $x == length $m;
+        return ("$k: '$x' vs mod_ssl '$m' (not the same hex form)");
+    }
+    if ($d->{within_one}) {
+        return () if $x =~ /^-?\d+$/ && $m =~ /^-?\d+$/ && abs($x - $m) <= 1;
+        return ("$k: '$x' vs mod_ssl '$m'");
+    }
+    my @bad;
+    push @bad, "$k: mod_sslx '$x' does not match $d->{sslx}"
+        unless $x =~ $d->{sslx};
+    push @bad, "$k: mod_ssl '$m' does not match $d->{modssl}"
+        unless $m =~ $d->{modssl};
+    return @bad;
+}
+
+# HTTPS and the SSL_* variables of a parsed CGI environment.
+sub ssl_vars_of {
+    my $env = shift || {};
+    return { map { $_ => $env->{$_} } grep { /^(?:HTTPS|SSL_\w+)$/ } keys %$env };
+}
+
+# Lookups echoed as "X-L-<VAR>" response headers, by variable name.
+sub header_lookups {
+    my $h = shift || {};
+    return { map { (my $n = $_) =~ s/^x-l-//; (uc($n) => $h->{$_}) }
+             grep { /^x-l-/ } keys %$h };
+}
+
+push @EXPORT, qw(show_value differs_from_modssl ssl_vars_of header_lookups);
+
 1;

@@ -90,48 +90,13 @@ sub compare {
                 if defined $x && $x ne b64_of_pem($sslx->{$pem_var});
             next;
         }
-        if (!defined $x) { push @bad, "$k: set by mod_ssl ('" . _show($m) . "'), missing in mod_sslx"; next }
-        if (!defined $m) { push @bad, "$k: set by mod_sslx ('" . _show($x) . "'), not by mod_ssl"; next }
-        if (my $d = $meant_to_differ{$k}) {
-            if ($d->{same_form}) {
-                push @bad, "$k: '$x' vs mod_ssl '$m' (not the same hex form)"
-                    unless $x =~ /^[0-9a-f]*$/ && $m =~ /^[0-9a-f]*$/
-                        && length $x == length $m;
-            }
-            elsif ($d->{within_one}) {
-                push @bad, "$k: '$x' vs mod_ssl '$m'"
-                    unless $x =~ /^-?\d+$/ && $m =~ /^-?\d+$/ && abs($x - $m) <= 1;
-            }
-            else {
-                push @bad, "$k: mod_sslx '$x' does not match $d->{sslx}"
-                    unless $x =~ $d->{sslx};
-                push @bad, "$k: mod_ssl '$m' does not match $d->{modssl}"
-                    unless $m =~ $d->{modssl};
-            }
-            next;
-        }
-        push @bad, "$k: mod_sslx '" . _show($x) . "' but mod_ssl '" . _show($m) . "'"
-            unless $x eq $m;
+        if (!defined $x) { push @bad, "$k: set by mod_ssl ('" . show_value($m) . "'), missing in mod_sslx"; next }
+        if (!defined $m) { push @bad, "$k: set by mod_sslx ('" . show_value($x) . "'), not by mod_ssl"; next }
+        push @bad, differs_from_modssl($k, $x, $m, $meant_to_differ{$k});
     }
     return @bad;
 }
 
-sub _show {
-    my $v = shift;
-    $v =~ s/\n/\\n/g;
-    return length $v > 120 ? substr($v, 0, 117) . '...' : $v;
-}
-
-sub ssl_vars {
-    my $env = shift || {};
-    return { map { $_ => $env->{$_} } grep { /^(?:HTTPS|SSL_\w+)$/ } keys %$env };
-}
-
-sub lookups {
-    my $h = shift || {};
-    return { map { (my $n = $_) =~ s/^x-l-//; (uc($n) => $h->{$_}) }
-             grep { /^x-l-/ } keys %$h };
-}
 
 sub fetch {
     my($vhost, $cert, $path, @args) = @_;
@@ -149,7 +114,7 @@ for my $p (@protocols) {
         my $m = fetch("${pair}_modssl", $cert, '/cc/b64/env.cgi', @pargs);
         is($m->{code}, 200, "$name: mod_ssl answers") or diag($m->{err});
         is($x->{code}, 200, "$name: mod_sslx answers") or diag($x->{err});
-        my($xv, $mv) = (ssl_vars($x->{env}), ssl_vars($m->{env}));
+        my($xv, $mv) = (ssl_vars_of($x->{env}), ssl_vars_of($m->{env}));
         my $expect_cert = $cert ne 'none';
         ok(!$expect_cert || defined $mv->{SSL_CLIENT_CERT},
            "$name: mod_ssl exported the client certificate")
@@ -166,7 +131,7 @@ for my $p (@protocols) {
 my $x = fetch('cc_diff_sslx', 'alice', '/cc/lookup/ok.txt');
 my $m = fetch('cc_diff_modssl', 'alice', '/cc/lookup/ok.txt');
 is($x->{code}, 200, 'lookups answered');
-my @bad = compare(lookups($x->{headers}), lookups($m->{headers}));
+my @bad = compare(header_lookups($x->{headers}), header_lookups($m->{headers}));
 is(scalar(@bad), 0, 'every %{SSL_CLIENT_*}s lookup as mod_ssl has it')
     or diag(join "\n", @bad);
 
