@@ -64,12 +64,10 @@ is($r->{code}, 403, 'TLS 1.3: 403');
 ok(wait_for_log($off, qr/SSLX01907: .*TLS 1\.3 cannot renegotiate/, 5),
    '... logged: TLS 1.3 cannot renegotiate');
 
-if ($h2) {
+SKIP: {
+    skip 'no HTTP/2 with this MPM or curl', 2 unless $h2;
     $r = get('/cc/strong/env.cgi', http => '2');
     is($r->{code}, 403, 'HTTP/2: 403 in the end');
     ok(wait_for_log($off, qr/SSLX01907: .*HTTP\/2 cannot renegotiate/, 5),
        '... logged: HTTP/2 cannot renegotiate');
-}
-else {
-    skip('no HTTP/2 with this MPM or curl') for 1 .. 2;
 }
