@@ -790,4 +790,52 @@ sub header_lookups {
 
 push @EXPORT, qw(show_value differs_from_modssl ssl_vars_of header_lookups);
 
+
+# Variables whose values are meant to differ between mod_sslx and mod_ssl,
+# each with the reason and what both values must look like instead (see
+# differs_from_modssl).  A test adds its own entries to the copy it gets.
+sub meant_to_differ {
+    my $days = { why        => 'days until expiry, computed at request '
+                               . 'time: two requests may straddle midnight',
+                 within_one => 1 };
+    return (
+        SSL_VERSION_INTERFACE => {
+            why    => 'names the module: mod_sslx/x.y vs mod_ssl/x.y.z',
+            sslx   => qr{^mod_sslx/\d+\.\d+},
+            modssl => qr{^mod_ssl/\d+\.\d+},
+        },
+        SSL_VERSION_LIBRARY => {
+            why    => 'names the TLS library: GnuTLS/x.y.z vs OpenSSL/x.y.z',
+            sslx   => qr{^GnuTLS/\d+\.\d+\.\d+$},
+            modssl => qr{^OpenSSL/\d},
+        },
+        SSL_SESSION_ID => {
+            why       => 'random per connection; same form (lower-case '
+                         . 'hex, same length)',
+            same_form => 1,
+        },
+        SSL_SERVER_V_REMAIN => $days,
+        SSL_CLIENT_V_REMAIN => $days,
+    );
+}
+
+# The first lines of a stand-alone httpd.conf in $dir that loads the
+# suite's modules and mod_sslx.
+sub standalone_conf_head {
+    my($dir, $loglevel) = @_;
+    my $module = Apache::Test::vars('sslx_module');
+    my $mods = inherit_modules();
+    return <<EOC;
+ServerRoot "$dir"
+$mods
+LoadModule sslx_module "$module"
+PidFile "$dir/logs/httpd.pid"
+ErrorLog "$dir/logs/error_log"
+DefaultRuntimeDir "$dir/logs"
+LogLevel $loglevel
+EOC
+}
+
+push @EXPORT, qw(meant_to_differ standalone_conf_head);
+
 1;

@@ -36,27 +36,7 @@ my @cases = (
 
 # Variables whose values are meant to differ, each with the reason and what
 # both values must look like instead.
-my %meant_to_differ = (
-    SSL_VERSION_INTERFACE => {
-        why   => 'names the module: mod_sslx/x.y vs mod_ssl/x.y.z',
-        sslx  => qr{^mod_sslx/\d+\.\d+},
-        modssl => qr{^mod_ssl/\d+\.\d+},
-    },
-    SSL_VERSION_LIBRARY => {
-        why   => 'names the TLS library: GnuTLS/x.y.z vs OpenSSL/x.y.z',
-        sslx  => qr{^GnuTLS/\d+\.\d+\.\d+$},
-        modssl => qr{^OpenSSL/\d},
-    },
-    SSL_SESSION_ID => {
-        why   => 'random per connection; same form (lower-case hex, same length)',
-        same_form => 1,
-    },
-    SSL_SERVER_V_REMAIN => {
-        why   => 'days until expiry, computed at request time: the two '
-               . 'requests may straddle midnight',
-        within_one => 1,
-    },
-);
+my %meant_to_differ = meant_to_differ();
 
 my $ncases = @cases;
 plan tests => 4 * $ncases + 2 * 2 + 1, need_cgi,

@@ -12,8 +12,6 @@ use SSLXTest;
 
 plan tests => 48;
 
-my $module = Apache::Test::vars('sslx_module');
-my $mods = inherit_modules();
 
 # conf(NAME, VHOST-BODY) -> (conf file, server root, port)
 sub conf {
@@ -22,13 +20,7 @@ sub conf {
     my $port = free_port();
     my $conf = "$dir/conf/httpd.conf";
     write_file($conf, <<EOC);
-ServerRoot "$dir"
-$mods
-LoadModule sslx_module "$module"
-PidFile "$dir/logs/httpd.pid"
-ErrorLog "$dir/logs/error_log"
-DefaultRuntimeDir "$dir/logs"
-LogLevel info sslx:debug
+@{[ standalone_conf_head($dir, "info sslx:debug") ]}
 ServerName localhost
 DocumentRoot "@{[Apache::Test::vars('documentroot')]}"
 TypesConfig "@{[Apache::Test::vars('t_conf')]}/mime.types"

@@ -12,8 +12,6 @@ use Time::HiRes qw(time sleep);
 
 plan tests => 24, need_cgi;
 
-my $module = Apache::Test::vars('sslx_module');
-my $mods = inherit_modules();
 my $docroot = Apache::Test::vars('documentroot');
 my $tconf = Apache::Test::vars('t_conf');
 my $dir = standalone_dir('modssl-compat');
@@ -23,13 +21,7 @@ my $conf = "$dir/conf/httpd.conf";
 
 write_file($conf, <<EOC);
 # An ordinary mod_ssl configuration; only the LoadModule line differs.
-ServerRoot "$dir"
-$mods
-LoadModule sslx_module "$module"
-PidFile "$dir/logs/httpd.pid"
-ErrorLog "$dir/logs/error_log"
-DefaultRuntimeDir "$dir/logs"
-LogLevel info
+@{[ standalone_conf_head($dir, "info") ]}
 ServerName localhost
 DocumentRoot "$docroot"
 TypesConfig "$tconf/mime.types"

@@ -33,30 +33,7 @@ my @certs = (
 
 # Variables whose values are meant to differ, each with the reason and
 # what both values must look like instead.
-my %meant_to_differ = (
-    SSL_VERSION_INTERFACE => {
-        why    => 'names the module: mod_sslx/x.y vs mod_ssl/x.y.z',
-        sslx   => qr{^mod_sslx/\d+\.\d+},
-        modssl => qr{^mod_ssl/\d+\.\d+},
-    },
-    SSL_VERSION_LIBRARY => {
-        why    => 'names the TLS library: GnuTLS/x.y.z vs OpenSSL/x.y.z',
-        sslx   => qr{^GnuTLS/\d+\.\d+\.\d+$},
-        modssl => qr{^OpenSSL/\d},
-    },
-    SSL_SESSION_ID => {
-        why       => 'random per connection; same form (lower-case hex, same length)',
-        same_form => 1,
-    },
-    SSL_SERVER_V_REMAIN => {
-        why        => 'days until expiry, computed at request time',
-        within_one => 1,
-    },
-    SSL_CLIENT_V_REMAIN => {
-        why        => 'days until expiry, computed at request time',
-        within_one => 1,
-    },
-);
+my %meant_to_differ = meant_to_differ();
 
 # Variables only mod_sslx has (+ExportBase64CertData, which mod_ssl does
 # not know): each must be the base64 DER of the PEM variable named.

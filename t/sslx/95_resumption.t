@@ -199,8 +199,6 @@ for my $v (['TLS 1.3 ticket', 'sslx_resume', undef, '-tls1_3'],
 }
 
 # ---- SSLXSessionTicketKeyFile: separate servers ---------------------------------
-my $module = Apache::Test::vars('sslx_module');
-my $mods = inherit_modules();
 my $docroot = Apache::Test::vars('documentroot');
 my $tconf = Apache::Test::vars('t_conf');
 my $pki = pki();
@@ -221,13 +219,7 @@ sub standalone {
     my $conf = "$dir/conf/httpd.conf";
     my $keyline = $key ? qq(SSLXSessionTicketKeyFile "$key") : '# a random ticket key';
     write_file($conf, <<EOC);
-ServerRoot "$dir"
-$mods
-LoadModule sslx_module "$module"
-PidFile "$dir/logs/httpd.pid"
-ErrorLog "$dir/logs/error_log"
-DefaultRuntimeDir "$dir/logs"
-LogLevel info sslx:debug
+@{[ standalone_conf_head($dir, "info sslx:debug") ]}
 ServerName localhost
 DocumentRoot "$docroot"
 TypesConfig "$tconf/mime.types"
