@@ -9,6 +9,7 @@
 #include <http_request.h>
 #include <http_ssl.h>
 #include <ap_expr.h>
+#include <mpm_common.h>
 
 #include "sslx_authz.h"
 #include "sslx_cache.h"
@@ -48,6 +49,7 @@ static void sslx_register_hooks(apr_pool_t *p)
     ap_hook_post_config(sslx_init_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_monitor(sslx_cache_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_conn_pre_connection, NULL, NULL,
                            APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_verify_pre_connection, NULL, NULL,

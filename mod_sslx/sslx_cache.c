@@ -8,10 +8,7 @@
  * so that every child sees every session; providers that are not safe
  * for concurrent use are serialised with the "sslx-cache" global mutex.
  * Session tickets (TLS 1.2 tickets and all TLS 1.3 resumption) need no
- * storage but one 64-byte master key that every child shares: it is made
- * in the parent and kept in retained data, so tickets stay valid across
- * graceful restarts, or read from SSLXSessionTicketKeyFile so a cluster
- * of servers can resume each other's tickets.
+ * storage, only the keys of sslx_ticket.c.
  *
  * The provider instance is created by the directive (sslx_config.c) and
  * initialised here in post_config with its destroy registered on pconf.
@@ -30,6 +27,7 @@
 
 #include "sslx_cache.h"
 #include "sslx_log.h"
+#include "sslx_ticket.h"
 
 /* Namespace of our entries in the provider (at most 16 characters). */
 #define SSLX_CACHE_NAMESPACE "mod_sslx-sess"
@@ -38,12 +36,6 @@
  * GnuTLS packs the peer's certificate chain into the session, so client
  * certificates make entries of several kilobytes. */
 #define SSLX_CACHE_MAX_ENTRY (16 * 1024)
-
-/* The retained ticket master key: made once per parent process. */
-typedef struct {
-    int ready;
-    unsigned char key[SSLX_TICKET_KEY_SIZE];
-} retained_key_t;
 
 /* Per-session state, the "db ptr" GnuTLS hands to our callbacks. */
 typedef struct {
@@ -68,107 +60,6 @@ int sslx_cache_pre_config(apr_pool_t *pconf)
                      SSLX_CACHE_MUTEX_TYPE);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    return OK;
-}
-
-/* ---- ticket master key --------------------------------------------- */
-
-static apr_status_t wipe_key(void *data)
-{
-    gnutls_datum_t *key = data;
-
-    if (key->data) {
-        gnutls_memset(key->data, 0, key->size);
-    }
-    return APR_SUCCESS;
-}
-
-/* A fresh random key, generated only when the parent has none yet.  It
- * lives as long as the parent process: no cleanup may wipe it, since a
- * cleanup on the process pool would outlive this module's code (httpd
- * unloads modules with pconf, before the process pool goes). */
-static int retained_ticket_key(server_rec *s, apr_pool_t *ptemp,
-                               sslx_cache_t *cache)
-{
-    retained_key_t *rk = ap_retained_data_get(SSLX_CACHE_RETAINED_KEY);
-    gnutls_datum_t fresh = { NULL, 0 };
-    int rv;
-
-    if (!rk) {
-        rk = ap_retained_data_create(SSLX_CACHE_RETAINED_KEY, sizeof(*rk));
-    }
-    if (!rk->ready) {
-        if ((rv = gnutls_session_ticket_key_generate(&fresh)) < 0) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01601)
-                         "%s", sslx_log_describe(ptemp, "generating the "
-                                                 "session ticket key", rv));
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-        if (fresh.size == sizeof(rk->key)) {
-            memcpy(rk->key, fresh.data, sizeof(rk->key));
-            rk->ready = 1;
-        }
-        gnutls_memset(fresh.data, 0, fresh.size);
-        gnutls_free(fresh.data);
-        if (!rk->ready) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01602)
-                         "GnuTLS made a session ticket key of %u bytes, "
-                         "expected %d", fresh.size, SSLX_TICKET_KEY_SIZE);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(01603)
-                     "generated a new session ticket master key");
-    }
-    cache->ticket_key.data = rk->key;
-    cache->ticket_key.size = sizeof(rk->key);
-    return OK;
-}
-
-static int key_file_error(server_rec *s, const char *path, const char *why)
-{
-    ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
-                 SSLXLOGNO(01604) "SSLXSessionTicketKeyFile: '%s': %s "
-                 "(a GnuTLS ticket key file holds exactly %d random bytes)",
-                 path, why, SSLX_TICKET_KEY_SIZE);
-    return HTTP_INTERNAL_SERVER_ERROR;
-}
-
-/* Read again at every (re)start, so replacing the file and restarting
- * gracefully rotates the key. */
-static int file_ticket_key(apr_pool_t *pconf, apr_pool_t *ptemp,
-                           server_rec *s, const char *path,
-                           sslx_cache_t *cache)
-{
-    apr_file_t *fd;
-    apr_finfo_t fi;
-    apr_size_t got = 0;
-    apr_status_t rv;
-    char err[128];
-
-    cache->ticket_key.data = apr_pcalloc(pconf, SSLX_TICKET_KEY_SIZE);
-    cache->ticket_key.size = SSLX_TICKET_KEY_SIZE;
-    apr_pool_cleanup_register(pconf, &cache->ticket_key, wipe_key,
-                              apr_pool_cleanup_null);
-    rv = apr_file_open(&fd, path, APR_READ | APR_BINARY, APR_OS_DEFAULT,
-                       ptemp);
-    if (rv != APR_SUCCESS) {
-        return key_file_error(s, path, apr_strerror(rv, err, sizeof(err)));
-    }
-    rv = apr_file_info_get(&fi, APR_FINFO_SIZE, fd);
-    if (rv == APR_SUCCESS && fi.size == SSLX_TICKET_KEY_SIZE) {
-        rv = apr_file_read_full(fd, cache->ticket_key.data,
-                                SSLX_TICKET_KEY_SIZE, &got);
-    }
-    apr_file_close(fd);
-    if (rv != APR_SUCCESS) {
-        return key_file_error(s, path, apr_strerror(rv, err, sizeof(err)));
-    }
-    if (got != SSLX_TICKET_KEY_SIZE) {
-        return key_file_error(s, path, apr_psprintf(ptemp, "the file has "
-                              "%" APR_OFF_T_FMT " bytes", fi.size));
-    }
-    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(01605)
-                 "session ticket master key read from %s", path);
     return OK;
 }
 
@@ -228,8 +119,41 @@ static int any_tls_vhost(server_rec *s)
     return 0;
 }
 
-static int derive_contexts(apr_pool_t *pconf, server_rec *s,
-                           const sslx_cache_t *cache);
+static int derive_contexts(apr_pool_t *pconf, server_rec *s);
+
+/* The longest lifetime any vhost gives its sessions, in seconds. */
+static int longest_timeout(server_rec *s)
+{
+    int longest = 0, t;
+
+    for (; s != NULL; s = s->next) {
+        t = sslx_config_srv(s)->session_timeout;
+        t = t == SSLX_UNSET ? SSLX_CACHE_DEFAULT_TIMEOUT : t;
+        longest = t > longest ? t : longest;
+    }
+    return longest;
+}
+
+/* SSLXSessionTicketKeyRotation, or by default a period no ticket
+ * outlives. */
+static apr_int64_t rotation_period(server_rec *s)
+{
+    const sslx_srv_conf_t *base = sslx_config_srv(s);
+    int longest = longest_timeout(s);
+
+    if (base->ticket_rotation == SSLX_UNSET) {
+        return longest > SSLX_TICKET_DEFAULT_ROTATION
+               ? longest : SSLX_TICKET_DEFAULT_ROTATION;
+    }
+    if (base->ticket_rotation && base->ticket_rotation < longest) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSLXLOGNO(01619)
+                     "SSLXSessionTicketKeyRotation %d is shorter than the "
+                     "longest SSLXSessionCacheTimeout (%d): tickets stop "
+                     "resuming one to two rotations after they are made",
+                     base->ticket_rotation, longest);
+    }
+    return base->ticket_rotation;
+}
 
 int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
@@ -246,10 +170,9 @@ int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!any_tls_vhost(s)) {
         return OK;
     }
-    rv = base->ticket_key_file
-         ? file_ticket_key(pconf, ptemp, s, base->ticket_key_file, cache)
-         : retained_ticket_key(s, ptemp, cache);
-    if (rv != OK || (rv = derive_contexts(pconf, s, cache)) != OK) {
+    rv = sslx_ticket_post_config(pconf, ptemp, s, base->ticket_key_file,
+                                 rotation_period(s), &cache->tickets);
+    if (rv != OK || (rv = derive_contexts(pconf, s)) != OK) {
         return rv;
     }
     cache->server = s;
@@ -270,6 +193,9 @@ void sslx_cache_child_init(apr_pool_t *pchild, server_rec *s)
     sslx_cache_t *cache = sslx_config_srv(s)->cache;
     apr_status_t rv;
 
+    if (cache && cache->tickets) {
+        sslx_ticket_child_init(cache->tickets, pchild, s);
+    }
     if (!cache || !cache->mutex) {
         return;
     }
@@ -284,6 +210,17 @@ void sslx_cache_child_init(apr_pool_t *pchild, server_rec *s)
         cache->mutex = NULL;
         cache->provider = NULL;
     }
+}
+
+int sslx_cache_monitor(apr_pool_t *p, server_rec *s)
+{
+    sslx_cache_t *cache = sslx_config_srv(s)->cache;
+
+    (void)p;
+    if (cache && cache->tickets) {
+        sslx_ticket_monitor(cache->tickets, s);
+    }
+    return DECLINED;
 }
 
 /* ---- GnuTLS session database callbacks ------------------------------ */
@@ -433,11 +370,19 @@ static int db_remove(void *ptr, gnutls_datum_t key)
 /* ---- per session ---------------------------------------------------- */
 
 static int enable_tickets(gnutls_session_t session, sess_ctx_t *ctx,
-                          const gnutls_datum_t *ticket_key)
+                          const sslx_tls_t *tls,
+                          const unsigned char *ticket_name)
 {
+    unsigned char key[SSLX_TICKET_KEY_SIZE];
+    gnutls_datum_t datum = { key, sizeof(key) };
     int rv;
 
-    rv = gnutls_session_ticket_enable_server(session, ticket_key);
+    rv = sslx_ticket_session_key(ctx->cache->tickets, tls->identity,
+                                 ctx->timeout, ticket_name, key);
+    if (rv >= 0) {
+        rv = gnutls_session_ticket_enable_server(session, &datum);
+    }
+    gnutls_memset(key, 0, sizeof(key));
     if (rv < 0) {
         ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, ctx->c, SSLXLOGNO(01616)
                       "%s", sslx_log_describe(ctx->c->pool, "enabling "
@@ -449,12 +394,12 @@ static int enable_tickets(gnutls_session_t session, sess_ctx_t *ctx,
 }
 
 int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
-                            server_rec *s)
+                            server_rec *s, const unsigned char *ticket_name)
 {
     const sslx_srv_conf_t *conf = sslx_config_srv(s);
     sess_ctx_t *ctx = gnutls_db_get_ptr(session);
 
-    if (!conf->cache || !conf->tls || !conf->tls->ticket_key.data) {
+    if (!conf->cache || !conf->tls || !conf->cache->tickets) {
         return 0;   /* no TLS vhost at post_config: nothing prepared */
     }
     if (!ctx) {
@@ -467,6 +412,9 @@ int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
     ctx->context = conf->tls->session_context;
     ctx->timeout = conf->session_timeout == SSLX_UNSET
                    ? SSLX_CACHE_DEFAULT_TIMEOUT : conf->session_timeout;
+    if (ctx->timeout == 0) {
+        return 0;   /* sessions that live 0 seconds: no resumption */
+    }
     gnutls_db_set_cache_expiration(session, ctx->timeout);
     if (ctx->cache->provider) {
         gnutls_db_set_retrieve_function(session, db_retrieve);
@@ -474,7 +422,7 @@ int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
         gnutls_db_set_remove_function(session, db_remove);
     }
     if (conf->session_tickets != 0 && !ctx->tickets_on) {
-        return enable_tickets(session, ctx, &conf->tls->ticket_key);
+        return enable_tickets(session, ctx, conf->tls, ticket_name);
     }
     return 0;
 }
@@ -488,46 +436,29 @@ void sslx_cache_forbid_resumption(gnutls_session_t session)
     }
 }
 
-/* Each distinct set of TLS settings gets a ticket key of its own,
- * HMAC-SHA512(master key, settings), and a 16-byte cache prefix. */
-static int derive_context(apr_pool_t *pconf, server_rec *s,
-                          const sslx_cache_t *cache, sslx_tls_t *tls)
+/* Each distinct set of TLS settings gets its own 16-byte prefix in the
+ * session cache (and its own ticket key, sslx_ticket.c). */
+static int derive_contexts(apr_pool_t *pconf, server_rec *s)
 {
-    unsigned char digest[64];
-    int rv;
-
-    rv = gnutls_hmac_fast(GNUTLS_MAC_SHA512, cache->ticket_key.data,
-                          cache->ticket_key.size, tls->identity,
-                          strlen(tls->identity), digest);
-    if (rv < 0) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01618) "%s",
-                     sslx_log_describe(pconf, "deriving a vhost's session "
-                                       "ticket key", rv));
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    tls->ticket_key.data = apr_pmemdup(pconf, digest, sizeof(digest));
-    tls->ticket_key.size = sizeof(digest);
-    apr_pool_cleanup_register(pconf, &tls->ticket_key, wipe_key,
-                              apr_pool_cleanup_null);
-    rv = gnutls_hash_fast(GNUTLS_DIG_SHA256, tls->identity,
-                          strlen(tls->identity), digest);
-    memcpy(tls->session_context, digest, sizeof(tls->session_context));
-    gnutls_memset(digest, 0, sizeof(digest));
-    return rv < 0 ? HTTP_INTERNAL_SERVER_ERROR : OK;
-}
-
-static int derive_contexts(apr_pool_t *pconf, server_rec *s,
-                           const sslx_cache_t *cache)
-{
+    unsigned char digest[32];
     sslx_tls_t *tls;
     int rv;
 
     for (; s != NULL; s = s->next) {
         tls = sslx_config_srv(s)->tls;
-        if (tls && !tls->ticket_key.data
-            && (rv = derive_context(pconf, s, cache, tls)) != OK) {
-            return rv;
+        if (!tls) {
+            continue;
         }
+        rv = gnutls_hash_fast(GNUTLS_DIG_SHA256, tls->identity,
+                              strlen(tls->identity), digest);
+        if (rv < 0) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01618)
+                         "%s", sslx_log_describe(pconf, "deriving a "
+                                                 "vhost's session context",
+                                                 rv));
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        memcpy(tls->session_context, digest, sizeof(tls->session_context));
     }
     return OK;
 }

@@ -22,10 +22,6 @@
 /* SSLXSessionCacheTimeout when not configured, in seconds (mod_ssl's). */
 #define SSLX_CACHE_DEFAULT_TIMEOUT 300
 
-/* Retained-data key of the generated ticket master key; bump the number
- * if the layout of the retained record ever changes. */
-#define SSLX_CACHE_RETAINED_KEY "mod_sslx-ticket-key-1"
-
 /* Server-wide resumption state, owned by pconf. */
 struct sslx_cache_t {
     const ap_socache_provider_t *provider; /* NULL: no session cache */
@@ -33,7 +29,7 @@ struct sslx_cache_t {
     const char *spec;                      /* SSLXSessionCache, for logs */
     server_rec *server;                    /* main server, for the provider */
     apr_global_mutex_t *mutex;             /* NOTMPSAFE providers only */
-    gnutls_datum_t ticket_key;             /* SSLX_TICKET_KEY_SIZE bytes */
+    struct sslx_ticket_keys_t *tickets;    /* sslx_ticket.c */
 };
 typedef struct sslx_cache_t sslx_cache_t;
 
@@ -48,13 +44,17 @@ int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 /* child_init: reattach the global mutex in the child. */
 void sslx_cache_child_init(apr_pool_t *pchild, server_rec *s);
 
+/* monitor (parent): the scheduled ticket key rotation. */
+int sslx_cache_monitor(apr_pool_t *p, server_rec *s);
+
 /* Apply vhost s's resumption settings to a server session of c: cache
  * callbacks, lifetime and, when on, session tickets.  Call it once the
  * vhost is final (the ClientHello hook, after SNI); calling it again for
- * the same session is harmless.  Returns 0 or a GnuTLS error code, which
- * it has logged. */
+ * the same session is harmless.  ticket_name: the first 16 bytes of the
+ * ticket the client offers, or NULL.  Returns 0 or a GnuTLS error code,
+ * which it has logged. */
 int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
-                            server_rec *s);
+                            server_rec *s, const unsigned char *ticket_name);
 
 /* A server-initiated renegotiation must be a full handshake: no lookup
  * in the session cache for the rest of this session. */

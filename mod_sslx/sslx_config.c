@@ -44,6 +44,7 @@ void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
     sc->honor_cipher_order = SSLX_UNSET;
     sc->strict_sni = SSLX_UNSET;
     sc->session_timeout = SSLX_UNSET;
+    sc->ticket_rotation = SSLX_UNSET;
     sc->session_tickets = SSLX_UNSET;
     sc->verify_mode = SSLX_UNSET;
     sc->verify_depth = SSLX_UNSET;
@@ -678,6 +679,34 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
+/* "off", or seconds: at least one, at most the 7 days TLS 1.3 allows a
+ * ticket to live. */
+static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
+                                       const char *arg)
+{
+    apr_int64_t secs;
+    const char *err;
+    char *end;
+
+    (void)dc;
+    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
+        return err;
+    }
+    if (!strcasecmp(arg, "off")) {
+        sslx_config_srv(cmd->server)->ticket_rotation = 0;
+        return NULL;
+    }
+    errno = 0;
+    secs = apr_strtoi64(arg, &end, 10);
+    if (errno || end == arg || *end || secs < 1 || secs > 604800) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": expected 'off' or "
+                           "seconds from 1 to 604800 (7 days), not '", arg,
+                           "'", NULL);
+    }
+    sslx_config_srv(cmd->server)->ticket_rotation = (int)secs;
+    return NULL;
+}
+
 #define SRV RSRC_CONF
 
 const command_rec sslx_config_cmds[] = {
@@ -740,6 +769,9 @@ const command_rec sslx_config_cmds[] = {
                  "mod_ssl name of SSLXSessionTickets"),
     AP_INIT_TAKE1("SSLXSessionTicketKeyFile", set_ticket_key_file, NULL, SRV,
                   "file of 64 random bytes: ticket key shared by a cluster"),
+    AP_INIT_TAKE1("SSLXSessionTicketKeyRotation", set_ticket_rotation, NULL,
+                  SRV, "seconds between ticket key rotations, or 'off' "
+                  "(default: 3600, or the longest session timeout)"),
     AP_INIT_TAKE1("SSLSessionTicketKeyFile", set_ticket_key_file, NULL, SRV,
                   "mod_ssl name of SSLXSessionTicketKeyFile (64 bytes)"),
     AP_INIT_TAKE1("SSLXVerifyClient", sslx_config_set_verify_client, NULL,

@@ -40,9 +40,8 @@ typedef struct {
      * ticket may stand in for the certificate being asked for. */
     gnutls_priority_t reneg_priority;
     /* Sessions belong to the TLS settings they were made under: each
-     * distinct sslx_tls_t has its own ticket key (derived from the master
-     * key) and its own prefix in the session cache (sslx_cache.c). */
-    gnutls_datum_t ticket_key;
+     * distinct identity has its own ticket key (sslx_ticket.c) and its
+     * own prefix in the session cache (sslx_cache.c). */
     unsigned char session_context[16];
 } sslx_tls_t;
 
@@ -63,6 +62,7 @@ typedef struct {
     const ap_socache_provider_t *cache_provider; /* NULL: none */
     ap_socache_instance_t *cache_instance;
     const char *ticket_key_file;    /* SSLXSessionTicketKeyFile */
+    int ticket_rotation;            /* seconds, 0: off, SSLX_UNSET */
     int session_timeout;            /* seconds, SSLX_UNSET: default */
     int session_tickets;            /* SSLX_UNSET, 0, 1 */
     struct sslx_cache_t *cache;     /* prepared in post_config */

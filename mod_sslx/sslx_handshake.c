@@ -22,7 +22,10 @@
 #define SSLX_EXT_SERVER_NAME 0
 #define SSLX_SNI_HOST_NAME   0
 #define SSLX_EXT_ALPN        16
+#define SSLX_EXT_SESSION_TICKET 35
+#define SSLX_EXT_PRE_SHARED_KEY 41
 #define SSLX_EXT_SUPPORTED_VERSIONS 43
+#define SSLX_TICKET_NAME_SIZE 16
 
 /* What the ClientHello asks for, read before GnuTLS processes it. */
 typedef struct {
@@ -30,6 +33,7 @@ typedef struct {
     const char *name;               /* server_name, NULL: none */
     apr_array_header_t *alpn;       /* protocol names, NULL: no ALPN */
     unsigned max_version;           /* highest version offered */
+    const unsigned char *ticket_name; /* 16 bytes into the hello, or NULL */
 } sni_parse_t;
 
 /* Host names only: letters, digits, '-', '.', '_' (a lenient but safe set;
@@ -90,6 +94,27 @@ static void read_alpn(sni_parse_t *sni, const unsigned char *data,
     }
 }
 
+/* The ticket offered: a TLS 1.2 session_ticket is the ticket itself; a
+ * TLS 1.3 pre_shared_key lists identities (length 2, then each of
+ * length 2 + bytes + age 4), of which GnuTLS tries the first. */
+static void read_ticket_name(sni_parse_t *sni, unsigned tls_id,
+                             const unsigned char *data, unsigned size)
+{
+    unsigned id_len;
+
+    if (tls_id == SSLX_EXT_SESSION_TICKET) {
+        sni->ticket_name = size >= SSLX_TICKET_NAME_SIZE ? data : NULL;
+        return;
+    }
+    if (size < 4) {
+        return;
+    }
+    id_len = (data[2] << 8) | data[3];
+    if (id_len >= SSLX_TICKET_NAME_SIZE && 4u + id_len <= size) {
+        sni->ticket_name = data + 4;
+    }
+}
+
 /* server_name: list length (2), then entries of type (1), length (2). */
 static int read_server_name(void *ctx, unsigned tls_id,
                             const unsigned char *data, unsigned size)
@@ -97,6 +122,11 @@ static int read_server_name(void *ctx, unsigned tls_id,
     sni_parse_t *sni = ctx;
     unsigned list_len, name_len;
 
+    if (tls_id == SSLX_EXT_SESSION_TICKET
+        || tls_id == SSLX_EXT_PRE_SHARED_KEY) {
+        read_ticket_name(sni, tls_id, data, size);
+        return 0;
+    }
     if (tls_id == SSLX_EXT_ALPN) {
         read_alpn(sni, data, size);
         return 0;
@@ -239,6 +269,7 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
     sni.pool = sc->c->pool;
     sni.name = NULL;
     sni.alpn = NULL;
+    sni.ticket_name = NULL;
     /* legacy_version leads the hello; supported_versions may raise it. */
     sni.max_version = msg->size >= 2 ? (msg->data[0] << 8) | msg->data[1]
                                      : 0;
@@ -261,7 +292,8 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
     }
     /* The vhost is final: GnuTLS cannot take tickets back once enabled,
      * so resumption is set up here and not at connection start. */
-    return sslx_cache_session_init(sc->session, sc->c, sc->server);
+    return sslx_cache_session_init(sc->session, sc->c, sc->server,
+                                   sni.ticket_name);
 }
 
 void sslx_handshake_completed(sslx_conn_t *sc)

@@ -838,4 +838,106 @@ EOC
 
 push @EXPORT, qw(meant_to_differ standalone_conf_head);
 
+# ---------------------------------------------------------------------------
+# Session resumption across stand-alone TLS servers
+
+push @EXPORT, qw(random_ticket_key access_log_entry start_tls_server
+                 stop_tls_servers session_via);
+
+# A session ticket key file: 64 random bytes.
+sub random_ticket_key {
+    my $path = shift;
+    open my $rnd, '<:raw', '/dev/urandom' or die "urandom: $!";
+    read($rnd, my $bytes, 64) == 64 or die 'short read from /dev/urandom';
+    close $rnd;
+    write_file($path, $bytes, 0600);
+    return $path;
+}
+
+# The access log line of a tagged request, split on '|' (the format of
+# start_tls_server: pid, SSL_SESSION_RESUMED, SSL_PROTOCOL, request,
+# status); [] when it does not show up within 5 s.
+sub access_log_entry {
+    my($file, $tag) = @_;
+    my $deadline = time + 5;
+    while (time < $deadline) {
+        for (split /\n/, read_file($file) // '') {
+            return [split /\|/] if /\?\Q$tag\E /;
+        }
+        sleep 0.1;
+    }
+    return [];
+}
+
+my @tls_servers;
+
+# start_tls_server(NAME, GLOBAL, VHOST): an httpd of its own in
+# t/standalone/NAME with several small children and one TLS vhost
+# (localhost, ECDSA) on a free port; GLOBAL and VHOST are more
+# directives for the server and the vhost.  Returns start_httpd()'s
+# result plus {port}, {dir}, {name}, {elog} and {alog}.
+sub start_tls_server {
+    my($name, $global, $vhost) = @_;
+    my $dir = standalone_dir($name);
+    my $port = free_port();
+    my $conf = "$dir/conf/httpd.conf";
+    my $docroot = Apache::Test::vars('documentroot');
+    my $tconf = Apache::Test::vars('t_conf');
+    my $pki = pki();
+    write_file($conf, <<EOC);
+@{[ standalone_conf_head($dir, 'info sslx:debug') ]}
+ServerName localhost
+DocumentRoot "$docroot"
+TypesConfig "$tconf/mime.types"
+<IfModule mpm_prefork_module>
+    StartServers 3
+    MinSpareServers 3
+</IfModule>
+<IfModule !mpm_prefork_module>
+    StartServers 3
+    ThreadsPerChild 2
+    MinSpareThreads 6
+    MaxRequestWorkers 16
+</IfModule>
+@{[ $global // '' ]}
+Listen 127.0.0.1:$port
+<VirtualHost 127.0.0.1:$port>
+    ServerName localhost
+    SSLXEngine on
+    SSLXCertificateFile    "$pki/localhost.ecdsa.crt"
+    SSLXCertificateKeyFile "$pki/localhost.ecdsa.key"
+    CustomLog "$dir/logs/access_log" "%P|%{SSL_SESSION_RESUMED}x|%{SSL_PROTOCOL}x|%r|%>s"
+@{[ $vhost // '' ]}
+</VirtualHost>
+EOC
+    my $h = start_httpd($conf, port => $port, timeout => 30);
+    @$h{qw(port dir name)} = ($port, $dir, $name);
+    $h->{elog} = "$dir/logs/error_log";
+    $h->{alog} = "$dir/logs/access_log";
+    push @tls_servers, $h;
+    return $h;
+}
+
+sub stop_tls_servers { stop_httpd($_) for @tls_servers }
+END { local $?; stop_tls_servers() }
+
+# One s_client connection to stand-alone server $h that saves
+# (-sess_out) or offers (-sess_in) the session in $file.  Adds {code},
+# {resumed} (SSL_SESSION_RESUMED from the server's access log), {both}
+# ("200 Resumed") and {secs} to s_client()'s result.
+my $session_tag = 0;
+sub session_via {
+    my($h, $file, $inout, @args) = @_;
+    my $tag = 's' . ++$session_tag;
+    my $t0 = time;
+    my $r = s_client(port => $h->{port}, sni => 'localhost',
+                     request => "GET /ok.txt?$tag HTTP/1.0\r\nHost: localhost\r\n\r\n",
+                     args => ['-quiet', @args, "-sess_$inout", $file]);
+    $r->{secs} = time - $t0;
+    $r->{code} = ($r->{response} || {})->{code} // '';
+    $r->{resumed} = access_log_entry($h->{alog}, $tag)->[1] // '';
+    $r->{both} = "$r->{code} $r->{resumed}";
+    return $r;
+}
+
 1;
