@@ -33,6 +33,9 @@
 #define SSLX_RECORD_MAX      16384
 #define SSLX_READ_CHUNK      (2 * SSLX_RECORD_MAX)
 #define SSLX_RAW_OUT_MAX     (4 * SSLX_RECORD_MAX)
+/* Corked output below this size may wait for the next brigade: the
+ * core too holds back less than this (its THRESHOLD_MIN_WRITE). */
+#define SSLX_CORK_HOLD_MAX   4096
 #define SSLX_TLS_HANDSHAKE   0x16
 
 /* ---- transport: what GnuTLS calls ---------------------------------- */
@@ -484,6 +487,8 @@ static apr_status_t serve_getline(sslx_conn_t *sc, apr_bucket_brigade *bb,
     }
 }
 
+static apr_status_t uncork(sslx_conn_t *sc);
+
 static apr_status_t input_filter(ap_filter_t *f, apr_bucket_brigade *bb,
                                  ap_input_mode_t mode, apr_read_type_e block,
                                  apr_off_t readbytes)
@@ -506,6 +511,12 @@ static apr_status_t input_filter(ap_filter_t *f, apr_bucket_brigade *bb,
         return APR_SUCCESS;
     }
     drop_empty_buckets(sc->plain_in);
+    /* Output held in the cork leaves before we wait for the peer. */
+    if (APR_BRIGADE_EMPTY(sc->plain_in) && block == APR_BLOCK_READ
+        && gnutls_record_check_corked(sc->session) > 0
+        && (rv = uncork(sc)) != APR_SUCCESS) {
+        return rv;
+    }
     if (APR_BRIGADE_EMPTY(sc->plain_in)
         && (rv = read_record(sc, block)) != APR_SUCCESS) {
         return rv;
@@ -657,6 +668,17 @@ static apr_status_t pass_metadata_only(ap_filter_t *f,
     return ap_pass_brigade(f->next, bb);
 }
 
+/* HTTP/1.x passes a response's headers in a brigade of their own: a
+ * little output left corked at the end of a brigade shares a record
+ * with the body that follows.  Every response ends in metadata (EOS,
+ * EOR, FLUSH), which uncorks; so does a blocking read.  HTTP/2 frames
+ * its own writes and gets no delay. */
+static int holds_cork(sslx_conn_t *sc)
+{
+    return gnutls_record_check_corked(sc->session) < SSLX_CORK_HOLD_MAX
+           && (!sc->alpn || strcmp(sc->alpn, "h2") != 0);
+}
+
 static apr_status_t output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     sslx_conn_t *sc = f->ctx;
@@ -682,7 +704,7 @@ static apr_status_t output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             return rv;
         }
     }
-    if ((rv = uncork(sc)) != APR_SUCCESS) {
+    if (!holds_cork(sc) && (rv = uncork(sc)) != APR_SUCCESS) {
         return rv;
     }
     return pass_raw_out(sc, 0);
