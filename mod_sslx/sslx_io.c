@@ -8,8 +8,9 @@
  * output brigade, or when it grows large.  So a whole handshake flight,
  * or a whole response, leaves in one write where the data allows.
  *
- * Decrypted records are received straight into heap buckets, so the
- * plaintext is never copied again on its way up.  Small output buckets
+ * Decrypted records go up in the buckets GnuTLS decrypted them into
+ * (sslx_packet.c): the plaintext is never copied on its way up, and an
+ * idle connection holds no receive buffer.  Small output buckets
  * are corked into full records.  Policy (vhosts, verification) lives
  * elsewhere; this file only moves bytes, detects plain HTTP spoken to a
  * TLS port, logs alerts and sends close_notify on the EOC bucket.
@@ -27,6 +28,7 @@
 #include "sslx_conn.h"
 #include "sslx_handshake.h"
 #include "sslx_log.h"
+#include "sslx_packet.h"
 #include "sslx_vars.h"
 #include "sslx_cache.h"
 
@@ -356,20 +358,17 @@ static apr_status_t record_error(sslx_conn_t *sc, ssize_t n)
 /* Receives one record into plain_in.  APR_EOF on close_notify. */
 static apr_status_t read_record(sslx_conn_t *sc, apr_read_type_e block)
 {
-    apr_bucket_alloc_t *ba = sc->c->bucket_alloc;
-    char *buf;
+    gnutls_packet_t packet;
     ssize_t n;
 
     sc->block = block;
     for (;;) {
-        buf = apr_bucket_alloc(SSLX_RECORD_MAX, ba);
-        n = gnutls_record_recv(sc->session, buf, SSLX_RECORD_MAX);
+        n = gnutls_record_recv_packet(sc->session, &packet);
         if (n > 0) {
             APR_BRIGADE_INSERT_TAIL(sc->plain_in,
-                apr_bucket_heap_create(buf, n, apr_bucket_free, ba));
+                sslx_packet_bucket_create(packet, sc->c->bucket_alloc));
             return APR_SUCCESS;
         }
-        apr_bucket_free(buf);
         if (n == 0) {
             return APR_EOF;
         }
