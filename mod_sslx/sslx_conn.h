@@ -55,6 +55,8 @@ typedef struct {
     apr_read_type_e block;        /* blocking mode for the current pull */
     apr_status_t in_status;       /* last error from the filters below */
     apr_status_t out_status;
+    int peer_closed;              /* the client closed its side: GnuTLS
+                                   * writes nothing more */
 
     sslx_facts_t facts;
 

@@ -344,6 +344,7 @@ static apr_status_t record_error(sslx_conn_t *sc, ssize_t n)
     if (n == GNUTLS_E_PREMATURE_TERMINATION || sc->in_status == APR_EOF) {
         ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, sc->c,
                       "client closed without close_notify");
+        sc->peer_closed = 1;
         return APR_EOF;
     }
     if (sc->in_status != APR_SUCCESS) {
@@ -370,6 +371,7 @@ static apr_status_t read_record(sslx_conn_t *sc, apr_read_type_e block)
             return APR_SUCCESS;
         }
         if (n == 0) {
+            sc->peer_closed = 1;
             return APR_EOF;
         }
         if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
@@ -684,7 +686,10 @@ static apr_status_t output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     apr_bucket *e;
     apr_status_t rv;
 
-    if (sc->state == SSLX_ST_CLOSED || sc->out_status != APR_SUCCESS) {
+    /* After the peer's close_notify, what is still written (HTTP/2's
+     * GOAWAY, say) has no reader: it is dropped, not an error. */
+    if (sc->state == SSLX_ST_CLOSED || sc->out_status != APR_SUCCESS
+        || sc->peer_closed) {
         return pass_metadata_only(f, bb, sc->out_status);
     }
     if ((rv = ensure_handshake(sc, APR_BLOCK_READ)) != APR_SUCCESS) {
