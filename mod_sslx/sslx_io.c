@@ -622,6 +622,12 @@ static apr_status_t send_data(sslx_conn_t *sc, apr_bucket *e)
     apr_size_t len;
     apr_status_t rv;
 
+    /* The plaintext is copied into records anyway: a read() of the file
+     * costs less than mapping it, and unmapping it again flushes the
+     * TLB of every thread of the process. */
+    if (APR_BUCKET_IS_FILE(e)) {
+        apr_bucket_file_enable_mmap(e, 0);
+    }
     rv = apr_bucket_read(e, &data, &len, APR_NONBLOCK_READ);
     if (APR_STATUS_IS_EAGAIN(rv)) {
         /* A slow producer (CGI pipe): let out what we have, then wait. */
