@@ -22,6 +22,7 @@
 #include <http_connection.h>
 #include <http_core.h>
 #include <http_protocol.h>
+#include <http_request.h>
 #include <mpm_common.h>
 
 #include "sslx_io.h"
@@ -602,6 +603,11 @@ static apr_status_t send_metadata(sslx_conn_t *sc, apr_bucket *e)
 
     if ((rv = uncork(sc)) != APR_SUCCESS) {
         return rv;
+    }
+    /* The last response of a connection httpd will close: its
+     * close_notify joins it, to leave in the same write. */
+    if (AP_BUCKET_IS_EOR(e) && sc->c->keepalive == AP_CONN_CLOSE) {
+        send_close_notify(sc);
     }
     if (AP_BUCKET_IS_EOC(e)) {
         /* The core closes the socket on EOC without writing what sits
