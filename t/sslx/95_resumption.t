@@ -48,7 +48,7 @@ sub sess {
     $r->{code} = ($r->{response} || {})->{code} // '';
     $r->{env} = SSLXTest::parse_env(($r->{response} || {})->{body});
     $r->{resumed} = $r->{env}->{SSL_SESSION_RESUMED}
-        // ($log ? alog_entry($log, $tag)->[1] : undef) // '';
+        // ($log ? access_log_entry($log, $tag)->[1] : undef) // '';
     return $r;
 }
 
@@ -62,18 +62,6 @@ sub lifetime_hint {
            ? $1 : 'none';
 }
 
-# The access log line of a tagged request: [pid, SSL_SESSION_RESUMED, ...].
-sub alog_entry {
-    my($file, $tag) = @_;
-    my $deadline = time + 5;
-    while (time < $deadline) {
-        for (split /\n/, read_file($file) // '') {
-            return [split /\|/] if /\?\Q$tag\E /;
-        }
-        sleep 0.1;
-    }
-    return [];
-}
 
 # ---- TLS 1.2 session IDs ---------------------------------------------------
 my $f = catfile($tmp, 'sess-id.pem');
@@ -88,7 +76,7 @@ is($again->{resumed}, 'Resumed', '... Resumed when the client offers the session
 is($again->{env}->{SSL_PROTOCOL}, 'TLSv1.2', '... over TLS 1.2');
 is($again->{env}->{SSL_SESSION_ID}, $first->{env}->{SSL_SESSION_ID},
    '... with the same SSL_SESSION_ID');
-is(alog_entry($alog, $again->{tag})->[1], 'Resumed',
+is(access_log_entry($alog, $again->{tag})->[1], 'Resumed',
    '... and %{SSL_SESSION_RESUMED}x says Resumed in the access log');
 
 is(lifetime_hint($port{sslx_resume_noticket}, $f, '-tls1_2'), 'none',
@@ -131,12 +119,12 @@ for my $v (['TLS 1.2 session ID', '-tls1_2', '-no_ticket'],
     my($name, @opts) = @$v;
     $f = catfile($tmp, "children$opts[0].pem");
     $first = sess($port{sslx_resume}, $f, 'out', '/ok.txt', $alog, @opts);
-    my $maker = alog_entry($alog, $first->{tag})->[0] // '?';
+    my $maker = access_log_entry($alog, $first->{tag})->[0] // '?';
     my(%pids, @not);
     for (1 .. 12) {
         my $r = sess($port{sslx_resume}, $f, 'in', '/ok.txt', $alog, @opts);
         push @not, $r->{tag} unless $r->{resumed} eq 'Resumed';
-        $pids{alog_entry($alog, $r->{tag})->[0] // '?'}++;
+        $pids{access_log_entry($alog, $r->{tag})->[0] // '?'}++;
     }
     is(scalar(@not), 0, "$name: 12 connections all resume one session")
         or diag("not resumed: @not");
@@ -203,10 +191,7 @@ my $docroot = Apache::Test::vars('documentroot');
 my $tconf = Apache::Test::vars('t_conf');
 my $pki = pki();
 my $keyA = catfile($tmp, 'ticket-a.key');
-open my $rnd, '<:raw', '/dev/urandom' or die "urandom: $!";
-read($rnd, my $bytes, 64) == 64 or die 'short read from /dev/urandom';
-close $rnd;
-write_file($keyA, $bytes, 0600);
+random_ticket_key($keyA);
 
 # standalone(NAME, KEYFILE|undef): an httpd of its own with one TLS vhost,
 # several children with few threads each.
@@ -324,7 +309,7 @@ for my $v (['TLS 1.2 session ID (shared cache)', 'TLSv1_2', 1],
         read_all($s0, 10);
         close $s0;
     }
-    my $maker = alog_entry(slog($sa), $tag0)->[0] // '?';
+    my $maker = access_log_entry(slog($sa), $tag0)->[0] // '?';
     my @held;
     for (1 .. 6) {
         my $s = tls_connect(port => $sa->{port}, %ssl) or last;
@@ -340,7 +325,7 @@ for my $v (['TLS 1.2 session ID (shared cache)', 'TLSv1_2', 1],
     }
     read_all($_, 10) for @held;
     close $_ for @held;
-    my @entries = map { alog_entry(slog($sa), $_) } @tags;
+    my @entries = map { access_log_entry(slog($sa), $_) } @tags;
     my %pids = map { ($_->[0] // '?') => 1 } @entries;
     is($reused . ' ' . scalar(grep { ($_->[1] // '') eq 'Resumed' } @entries),
        '6 6', "$name: six connections held open together all resume")
