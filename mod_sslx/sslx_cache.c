@@ -383,13 +383,14 @@ static int enable_tickets(gnutls_session_t session, sess_ctx_t *ctx,
         rv = gnutls_session_ticket_enable_server(session, &datum);
     }
     gnutls_memset(key, 0, sizeof(key));
-    if (rv < 0) {
+    /* A session without tickets still works: a full handshake next time.
+     * No keys at all in this process was logged once, at child_init. */
+    if (rv < 0 && rv != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
         ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, ctx->c, SSLXLOGNO(01616)
                       "%s", sslx_log_describe(ctx->c->pool, "enabling "
                                               "session tickets", rv));
-        return rv;
     }
-    ctx->tickets_on = 1;
+    ctx->tickets_on = rv >= 0;
     return 0;
 }
 
@@ -425,6 +426,26 @@ int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
         return enable_tickets(session, ctx, conf->tls, ticket_name);
     }
     return 0;
+}
+
+/* GnuTLS alone would send two tickets after every TLS 1.3 handshake; a
+ * client that has just resumed needs only the one that replaces the
+ * ticket it used.  They leave with the first response. */
+void sslx_cache_send_tickets(gnutls_session_t session)
+{
+    const sess_ctx_t *ctx = gnutls_db_get_ptr(session);
+    unsigned count = gnutls_session_is_resumed(session) ? 1 : 2;
+    int rv;
+
+    if (!ctx || !ctx->tickets_on
+        || gnutls_protocol_get_version(session) != GNUTLS_TLS1_3) {
+        return;
+    }
+    if ((rv = gnutls_session_ticket_send(session, count, 0)) < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, ctx->c, SSLXLOGNO(01628)
+                      "%s", sslx_log_describe(ctx->c->pool, "sending "
+                                              "session tickets", rv));
+    }
 }
 
 void sslx_cache_forbid_resumption(gnutls_session_t session)

@@ -111,8 +111,9 @@ static int advance(key_ring_t *ring, const unsigned char *file_key,
         }
         ring->gen = gen;
     }
-    while (rv >= 0 && ring->gen < gen) {
-        rv = hmac(ring->cur, ratchet_label, sizeof(ratchet_label), next);
+    while (ring->gen < gen
+           && (rv = hmac(ring->cur, ratchet_label, sizeof(ratchet_label),
+                         next)) >= 0) {
         memcpy(ring->prev, ring->cur, KEY_SIZE);
         memcpy(ring->cur, next, KEY_SIZE);
         ring->gen++;
