@@ -428,26 +428,6 @@ int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
     return 0;
 }
 
-/* GnuTLS alone would send two tickets after every TLS 1.3 handshake; a
- * client that has just resumed needs only the one that replaces the
- * ticket it used.  They leave with the first response. */
-void sslx_cache_send_tickets(gnutls_session_t session)
-{
-    const sess_ctx_t *ctx = gnutls_db_get_ptr(session);
-    unsigned count = gnutls_session_is_resumed(session) ? 1 : 2;
-    int rv;
-
-    if (!ctx || !ctx->tickets_on
-        || gnutls_protocol_get_version(session) != GNUTLS_TLS1_3) {
-        return;
-    }
-    if ((rv = gnutls_session_ticket_send(session, count, 0)) < 0) {
-        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, ctx->c, SSLXLOGNO(01628)
-                      "%s", sslx_log_describe(ctx->c->pool, "sending "
-                                              "session tickets", rv));
-    }
-}
-
 void sslx_cache_forbid_resumption(gnutls_session_t session)
 {
     sess_ctx_t *ctx = gnutls_db_get_ptr(session);

@@ -56,10 +56,6 @@ int sslx_cache_monitor(apr_pool_t *p, server_rec *s);
 int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
                             server_rec *s, const unsigned char *ticket_name);
 
-/* After a TLS 1.3 handshake: the session tickets, two after a full
- * handshake, one after a resumption (none when tickets are off). */
-void sslx_cache_send_tickets(gnutls_session_t session);
-
 /* A server-initiated renegotiation must be a full handshake: no lookup
  * in the session cache for the rest of this session. */
 void sslx_cache_forbid_resumption(gnutls_session_t session);

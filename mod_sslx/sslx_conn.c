@@ -77,9 +77,8 @@ static int start_session(sslx_conn_t *sc)
     conn_rec *c = sc->c;
     int rv;
 
-    /* TLS 1.3 tickets are sent by sslx_cache_send_tickets(). */
     rv = gnutls_init(&sc->session, GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH
-                     | GNUTLS_NO_SIGNAL | GNUTLS_NO_AUTO_SEND_TICKET);
+                     | GNUTLS_NO_SIGNAL);
     if (rv < 0) {
         ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, c, SSLXLOGNO(01201) "%s",
                       sslx_log_describe(c->pool, "gnutls_init", rv));

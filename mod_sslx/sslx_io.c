@@ -278,7 +278,6 @@ static apr_status_t run_handshake(sslx_conn_t *sc)
         rv = gnutls_handshake(sc->session);
         if (rv == GNUTLS_E_SUCCESS) {
             sc->state = SSLX_ST_TRAFFIC;
-            sslx_cache_send_tickets(sc->session);
             sslx_vars_conn_ready(sc);
             sslx_handshake_completed(sc);
             return APR_SUCCESS;

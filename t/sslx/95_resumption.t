@@ -18,7 +18,7 @@ use Net::SSLeay ();
 use SSLXTest;
 use Time::HiRes qw(time sleep);
 
-plan tests => 55, need_cgi,
+plan tests => 54, need_cgi,
     need { 'openssl is needed'    => have_cmd('openssl'),
            'gnutls-cli is needed' => have_cmd('gnutls-cli') };
 
@@ -336,20 +336,6 @@ for my $v (['TLS 1.2 session ID (shared cache)', 'TLSv1_2', 1],
        "$name: ... in several children, not only the one that made the session")
         or diag("made by $maker, resumed by " . join(' ', sort keys %pids));
 }
-
-# ---- how many TLS 1.3 tickets --------------------------------------------------------
-# Two after a full handshake (a client may open two connections at
-# once); after a resumption, one to replace the ticket just used.
-my $tf = catfile($tmp, 'count.pem');
-my @count = map {
-    my $r = s_client(port => $port{sslx_resume}, sni => 'localhost',
-                     request => get_req('/ok.txt'),
-                     args => ['-tls1_3', '-msg', "-sess_$_", $tf]);
-    my $n = () = $r->{out} =~ /^<<< .*NewSessionTicket/mg;
-    ($r->{out} =~ /^Reused, /m ? 'resumed' : 'full') . ": $n";
-} qw(out in);
-is("@count", 'full: 2 resumed: 1',
-   'TLS 1.3: two tickets after a full handshake, one after a resumption');
 
 # ---- a graceful restart keeps the ticket key ---------------------------------------
 $f = catfile($tmp, 'restart.pem');
