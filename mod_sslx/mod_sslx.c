@@ -86,6 +86,7 @@ static void sslx_register_hooks(apr_pool_t *p)
                         APR_HOOK_MIDDLE);
     sslx_io_register_filters();
     sslx_reauth_register_filters();
+    sslx_cache_register_hooks();
 }
 
 /* Built with -fvisibility=hidden: the module record is the one symbol

@@ -22,6 +22,8 @@
 #include <http_core.h>
 #include <ap_provider.h>
 #include <util_mutex.h>
+#include <http_protocol.h>
+#include <mod_status.h>
 
 #include <gnutls/crypto.h>
 
@@ -221,6 +223,39 @@ int sslx_cache_monitor(apr_pool_t *p, server_rec *s)
         sslx_ticket_monitor(cache->tickets, s);
     }
     return DECLINED;
+}
+
+/* mod_status: the provider's own report, under the heading mod_ssl
+ * uses, so that scripts reading "?auto" find it where they expect. */
+static int cache_status(request_rec *r, int flags)
+{
+    const sslx_cache_t *cache = sslx_config_srv(r->server)->cache;
+    apr_status_t rv;
+
+    if (!cache || !cache->provider) {
+        return OK;
+    }
+    ap_rputs(flags & AP_STATUS_SHORT ? "TLSSessionCacheStatus\n"
+             : "<hr>\n<h2>SSL/TLS Session Cache Status (mod_sslx):</h2>\n",
+             r);
+    if (cache->mutex
+        && (rv = apr_global_mutex_lock(cache->mutex)) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SSLXLOGNO(01629)
+                      "cannot lock the %s mutex for the status page",
+                      SSLX_CACHE_MUTEX_TYPE);
+        return OK;
+    }
+    cache->provider->status(cache->instance, r, flags);
+    if (cache->mutex) {
+        apr_global_mutex_unlock(cache->mutex);
+    }
+    return OK;
+}
+
+void sslx_cache_register_hooks(void)
+{
+    APR_OPTIONAL_HOOK(ap, status_hook, cache_status, NULL, NULL,
+                      APR_HOOK_MIDDLE);
 }
 
 /* ---- GnuTLS session database callbacks ------------------------------ */

@@ -44,6 +44,9 @@ int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 /* child_init: reattach the global mutex in the child. */
 void sslx_cache_child_init(apr_pool_t *pchild, server_rec *s);
 
+/* register_hooks: the session cache's section of mod_status. */
+void sslx_cache_register_hooks(void);
+
 /* monitor (parent): the scheduled ticket key rotation. */
 int sslx_cache_monitor(apr_pool_t *p, server_rec *s);
 

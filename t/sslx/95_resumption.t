@@ -18,7 +18,7 @@ use Net::SSLeay ();
 use SSLXTest;
 use Time::HiRes qw(time sleep);
 
-plan tests => 54, need_cgi,
+plan tests => 57, need_cgi,
     need { 'openssl is needed'    => have_cmd('openssl'),
            'gnutls-cli is needed' => have_cmd('gnutls-cli') };
 
@@ -83,6 +83,17 @@ is(lifetime_hint($port{sslx_resume_noticket}, $f, '-tls1_2'), 'none',
    'SSLXSessionTickets off: no ticket for a client that asks for one');
 $again = sess($port{sslx_resume_noticket}, $f, 'in', '/ok.txt', $alog, '-tls1_2');
 is($again->{resumed}, 'Resumed', '... it resumes by session ID instead');
+
+# ---- mod_status shows the session cache ---------------------------------------------
+my $st = curl_https(port => $port{sslx_resume}, path => '/server-status?auto');
+like($st->{body} // '', qr/^TLSSessionCacheStatus\nCacheType: SHMCB\n/m,
+     'mod_status ?auto: the session cache under mod_ssl\'s heading, SHMCB')
+    or diag($st->{body}, $st->{err});
+like($st->{body} // '', qr/^CacheCurrentEntries: [1-9]\d*$/m,
+     '... holding the sessions made above');
+$st = curl_https(port => $port{sslx_resume}, path => '/server-status');
+like($st->{body} // '', qr{<h2>SSL/TLS Session Cache Status \(mod_sslx\):</h2>}s,
+     'mod_status HTML page: the session cache section');
 
 # ---- tickets -------------------------------------------------------------------
 for my $v (['TLS 1.2', '-tls1_2', 'TLSv1.2'], ['TLS 1.3', '-tls1_3', 'TLSv1.3']) {
