@@ -225,12 +225,38 @@ int sslx_cache_monitor(apr_pool_t *p, server_rec *s)
     return DECLINED;
 }
 
+static apr_status_t cache_lock(const sslx_cache_t *cache, conn_rec *c)
+{
+    apr_status_t rv;
+
+    if (!cache->mutex) {
+        return APR_SUCCESS;
+    }
+    if ((rv = apr_global_mutex_lock(cache->mutex)) != APR_SUCCESS) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, rv, c, SSLXLOGNO(01611)
+                      "cannot lock the %s mutex", SSLX_CACHE_MUTEX_TYPE);
+    }
+    return rv;
+}
+
+static void cache_unlock(const sslx_cache_t *cache, conn_rec *c)
+{
+    apr_status_t rv;
+
+    if (!cache->mutex) {
+        return;
+    }
+    if ((rv = apr_global_mutex_unlock(cache->mutex)) != APR_SUCCESS) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, rv, c, SSLXLOGNO(01612)
+                      "cannot unlock the %s mutex", SSLX_CACHE_MUTEX_TYPE);
+    }
+}
+
 /* mod_status: the provider's own report, under the heading mod_ssl
  * uses, so that scripts reading "?auto" find it where they expect. */
 static int cache_status(request_rec *r, int flags)
 {
     const sslx_cache_t *cache = sslx_config_srv(r->server)->cache;
-    apr_status_t rv;
 
     if (!cache || !cache->provider) {
         return OK;
@@ -238,16 +264,9 @@ static int cache_status(request_rec *r, int flags)
     ap_rputs(flags & AP_STATUS_SHORT ? "TLSSessionCacheStatus\n"
              : "<hr>\n<h2>SSL/TLS Session Cache Status (mod_sslx):</h2>\n",
              r);
-    if (cache->mutex
-        && (rv = apr_global_mutex_lock(cache->mutex)) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SSLXLOGNO(01629)
-                      "cannot lock the %s mutex for the status page",
-                      SSLX_CACHE_MUTEX_TYPE);
-        return OK;
-    }
-    cache->provider->status(cache->instance, r, flags);
-    if (cache->mutex) {
-        apr_global_mutex_unlock(cache->mutex);
+    if (cache_lock(cache, r->connection) == APR_SUCCESS) {
+        cache->provider->status(cache->instance, r, flags);
+        cache_unlock(cache, r->connection);
     }
     return OK;
 }
@@ -260,32 +279,6 @@ void sslx_cache_register_hooks(void)
 
 /* ---- GnuTLS session database callbacks ------------------------------ */
 
-static apr_status_t cache_lock(const sess_ctx_t *ctx)
-{
-    apr_status_t rv;
-
-    if (!ctx->cache->mutex) {
-        return APR_SUCCESS;
-    }
-    if ((rv = apr_global_mutex_lock(ctx->cache->mutex)) != APR_SUCCESS) {
-        ap_log_cerror(APLOG_MARK, APLOG_ERR, rv, ctx->c, SSLXLOGNO(01611)
-                      "cannot lock the %s mutex", SSLX_CACHE_MUTEX_TYPE);
-    }
-    return rv;
-}
-
-static void cache_unlock(const sess_ctx_t *ctx)
-{
-    apr_status_t rv;
-
-    if (!ctx->cache->mutex) {
-        return;
-    }
-    if ((rv = apr_global_mutex_unlock(ctx->cache->mutex)) != APR_SUCCESS) {
-        ap_log_cerror(APLOG_MARK, APLOG_ERR, rv, ctx->c, SSLXLOGNO(01612)
-                      "cannot unlock the %s mutex", SSLX_CACHE_MUTEX_TYPE);
-    }
-}
 
 /* The cache key: the session's TLS context, then GnuTLS's session id,
  * so a session never resumes under other vhost settings. */
@@ -319,10 +312,10 @@ static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
         return -1;
     }
     ckey = context_key(scratch, ctx, &key, &klen);
-    if ((rv = cache_lock(ctx)) == APR_SUCCESS) {
+    if ((rv = cache_lock(ctx->cache, ctx->c)) == APR_SUCCESS) {
         rv = cache->provider->store(cache->instance, ctx->s, ckey, klen,
                                     expiry, data.data, data.size, scratch);
-        cache_unlock(ctx);
+        cache_unlock(ctx->cache, ctx->c);
     }
     apr_pool_destroy(scratch);
     if (rv != APR_SUCCESS) {
@@ -354,10 +347,10 @@ static gnutls_datum_t db_retrieve(void *ptr, gnutls_datum_t key)
     }
     buf = apr_palloc(scratch, len);
     ckey = context_key(scratch, ctx, &key, &klen);
-    if ((rv = cache_lock(ctx)) == APR_SUCCESS) {
+    if ((rv = cache_lock(ctx->cache, ctx->c)) == APR_SUCCESS) {
         rv = cache->provider->retrieve(cache->instance, ctx->s, ckey, klen,
                                        buf, &len, scratch);
-        cache_unlock(ctx);
+        cache_unlock(ctx->cache, ctx->c);
     }
     if (rv == APR_SUCCESS && (found.data = gnutls_malloc(len)) != NULL) {
         memcpy(found.data, buf, len);
@@ -387,10 +380,10 @@ static int db_remove(void *ptr, gnutls_datum_t key)
         return -1;
     }
     ckey = context_key(scratch, ctx, &key, &klen);
-    if ((rv = cache_lock(ctx)) == APR_SUCCESS) {
+    if ((rv = cache_lock(ctx->cache, ctx->c)) == APR_SUCCESS) {
         rv = cache->provider->remove(cache->instance, ctx->s, ckey, klen,
                                      scratch);
-        cache_unlock(ctx);
+        cache_unlock(ctx->cache, ctx->c);
     }
     apr_pool_destroy(scratch);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_NOTFOUND(rv)) {
