@@ -10,7 +10,6 @@
 
 #include <apr_strings.h>
 #include <apr_time.h>
-#include <apr_file_info.h>
 #include <gnutls/x509.h>
 #include <gnutls/abstract.h>
 
@@ -209,66 +208,6 @@ static apr_status_t free_trust(void *data)
     return APR_SUCCESS;
 }
 
-/* Keeps the issuer of every CRL in one PEM file, so a certificate whose
- * issuer published no CRL can be told apart (SSLXCARevocationCheck). */
-static const char *note_crl_issuers(apr_pool_t *p, apr_pool_t *ptemp,
-                                    const char *file,
-                                    apr_array_header_t *issuers)
-{
-    gnutls_datum_t pem, dn;
-    gnutls_x509_crl_t *crls;
-    unsigned n, i;
-    int rv;
-
-    if ((rv = load_file(ptemp, file, &pem)) < 0) {
-        return apr_psprintf(p, "cannot read CRL file '%s': %s", file,
-                            gnutls_strerror(rv));
-    }
-    rv = gnutls_x509_crl_list_import2(&crls, &n, &pem, GNUTLS_X509_FMT_PEM,
-                                      0);
-    if (rv < 0) {
-        return apr_psprintf(p, "no valid PEM CRL in '%s': %s", file,
-                            gnutls_strerror(rv));
-    }
-    for (i = 0; i < n; i++) {
-        if (gnutls_x509_crl_get_raw_issuer_dn(crls[i], &dn) >= 0) {
-            gnutls_datum_t *copy = apr_array_push(issuers);
-            copy->data = apr_pmemdup(p, dn.data, dn.size);
-            copy->size = dn.size;
-            gnutls_free(dn.data);
-        }
-        gnutls_x509_crl_deinit(crls[i]);
-    }
-    gnutls_free(crls);
-    return NULL;
-}
-
-static const char *note_crl_dir(apr_pool_t *p, apr_pool_t *ptemp,
-                                const char *dir, apr_array_header_t *issuers)
-{
-    apr_dir_t *d;
-    apr_finfo_t fi;
-    const char *err;
-
-    if (apr_dir_open(&d, dir, ptemp) != APR_SUCCESS) {
-        return apr_psprintf(p, "cannot open CRL directory '%s'", dir);
-    }
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
-           == APR_SUCCESS) {
-        if (fi.filetype != APR_REG) {
-            continue;
-        }
-        err = note_crl_issuers(p, ptemp, apr_pstrcat(ptemp, dir, "/",
-                                                     fi.name, NULL), issuers);
-        if (err) {
-            apr_dir_close(d);
-            return err;
-        }
-    }
-    apr_dir_close(d);
-    return NULL;
-}
-
 static const char *add_trust(apr_pool_t *p, gnutls_x509_trust_list_t tl,
                              const sslx_trust_spec_t *spec)
 {
@@ -291,49 +230,19 @@ static const char *add_trust(apr_pool_t *p, gnutls_x509_trust_list_t tl,
                                 spec->ca_path, gnutls_strerror(rv));
         }
     }
-    if (spec->crl_file) {
-        rv = gnutls_x509_trust_list_add_trust_file(tl, NULL, spec->crl_file,
-                                                   GNUTLS_X509_FMT_PEM, 0, 0);
-        if (rv < 0) {
-            return apr_psprintf(p, "cannot load CRLs from '%s': %s",
-                                spec->crl_file, gnutls_strerror(rv));
-        }
-    }
-    if (spec->crl_path) {
-        rv = gnutls_x509_trust_list_add_trust_dir(tl, NULL, spec->crl_path,
-                                                  GNUTLS_X509_FMT_PEM, 0, 0);
-        if (rv < 0) {
-            return apr_psprintf(p, "cannot load CRLs from '%s': %s",
-                                spec->crl_path, gnutls_strerror(rv));
-        }
-    }
     return NULL;
 }
 
-const char *sslx_cert_load_trust(apr_pool_t *p, apr_pool_t *ptemp,
+const char *sslx_cert_load_trust(apr_pool_t *p,
                                  const sslx_trust_spec_t *spec,
-                                 gnutls_x509_trust_list_t *ptrust,
-                                 apr_array_header_t **pcrl_issuers)
+                                 gnutls_x509_trust_list_t *ptrust)
 {
-    const char *err;
     int rv;
 
-    *pcrl_issuers = apr_array_make(p, 2, sizeof(gnutls_datum_t));
     if ((rv = gnutls_x509_trust_list_init(ptrust, 0)) < 0) {
         return apr_psprintf(p, "creating a trust list: %s",
                             gnutls_strerror(rv));
     }
     apr_pool_cleanup_register(p, *ptrust, free_trust, apr_pool_cleanup_null);
-    if ((err = add_trust(p, *ptrust, spec)) != NULL) {
-        return err;
-    }
-    if (spec->crl_file
-        && (err = note_crl_issuers(p, ptemp, spec->crl_file,
-                                   *pcrl_issuers)) != NULL) {
-        return err;
-    }
-    if (spec->crl_path) {
-        return note_crl_dir(p, ptemp, spec->crl_path, *pcrl_issuers);
-    }
-    return NULL;
+    return add_trust(p, *ptrust, spec);
 }

@@ -42,16 +42,13 @@ const char *sslx_cert_validity_warning(apr_pool_t *p,
 typedef struct {
     const char *ca_file;
     const char *ca_path;
-    const char *crl_file;           /* NULL unless revocation is checked */
-    const char *crl_path;
 } sslx_trust_spec_t;
 
-/* Load CAs and CRLs into a new trust list (deinitialised with p) and
- * collect the raw issuer DNs of the CRLs into *pcrl_issuers.  Returns
- * NULL, or a message naming the file and the reason. */
-const char *sslx_cert_load_trust(apr_pool_t *p, apr_pool_t *ptemp,
+/* Load the CAs into a new trust list (deinitialised with p).  CRLs are
+ * not part of it: sslx_crl.c checks them.  Returns NULL, or a message
+ * naming the file and the reason. */
+const char *sslx_cert_load_trust(apr_pool_t *p,
                                  const sslx_trust_spec_t *spec,
-                                 gnutls_x509_trust_list_t *ptrust,
-                                 apr_array_header_t **pcrl_issuers);
+                                 gnutls_x509_trust_list_t *ptrust);
 
 #endif /* SSLX_CERT_H */

@@ -31,10 +31,11 @@ typedef struct {
     /* Two vhosts with equal identities present the same certificates
      * under the same rules: a request may move between them (no 421). */
     const char *identity;
-    /* Client certificates are verified against this list (CAs and, with
-     * SSLXCARevocationCheck, CRLs); NULL when no CA is configured. */
+    /* Client certificates are verified against these CAs, and with
+     * SSLXCARevocationCheck against these CRLs (sslx_crl.c); NULL when
+     * not configured. */
     gnutls_x509_trust_list_t trust;
-    apr_array_header_t *crl_issuers; /* gnutls_datum_t: raw issuer DNs */
+    struct sslx_crl_set_t *crls;
     unsigned min_version;           /* lowest enabled, wire form 0x0303 */
     /* Renegotiation must be a full handshake: same priorities, but no
      * ticket may stand in for the certificate being asked for. */

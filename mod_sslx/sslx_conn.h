@@ -46,6 +46,8 @@ typedef struct {
     const char *sni;            /* server name the client sent, or NULL */
     const char *alpn;           /* protocol chosen via ALPN, or NULL */
     unsigned client_max_version; /* highest the ClientHello offers */
+    int hello_seen;             /* the first ClientHello fixed the vhost */
+    int pull_would_block;       /* the last pull found nothing to read */
 
     apr_bucket_brigade *raw_in;   /* ciphertext read, not yet pulled */
     apr_bucket_brigade *raw_out;  /* ciphertext pushed, not yet passed on */

@@ -194,7 +194,7 @@ static int match_vhost(void *baton, conn_rec *c, server_rec *s)
     return 0;
 }
 
-static void select_vhost(sslx_conn_t *sc, const char *name)
+static int select_vhost(sslx_conn_t *sc, const char *name)
 {
     vhost_search_t search;
     int rv;
@@ -206,20 +206,22 @@ static void select_vhost(sslx_conn_t *sc, const char *name)
         ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01301)
                       "SNI '%s' names no TLS vhost here, using %s", name,
                       sc->server->server_hostname);
-        return;
+        return 0;
     }
     if ((rv = sslx_conn_use_vhost(sc, search.found)) < 0) {
+        /* Half-switched settings must not serve: end the handshake. */
         ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, sc->c, SSLXLOGNO(01302)
                       "%s", sslx_log_describe(sc->c->pool, apr_psprintf(
                       sc->c->pool, "switching to vhost %s for SNI '%s'",
                       search.found->server_hostname, name), rv));
-        return;
+        return rv;
     }
     ap_log_cerror(APLOG_MARK, APLOG_TRACE1, 0, sc->c,
                   "SNI '%s' selects vhost %s (%s:%u)", name,
                   search.found->server_hostname,
                   search.found->defn_name ? search.found->defn_name : "?",
                   search.found->defn_line_number);
+    return 0;
 }
 
 /* httpd's Protocols decide (ap_select_protocol, as for mod_ssl); GnuTLS
@@ -254,6 +256,27 @@ static int offer_protocol(sslx_conn_t *sc, apr_array_header_t *choices)
     return rv;
 }
 
+/* A ClientHello after the first (the second one after a
+ * HelloRetryRequest, or a TLS 1.2 renegotiation) changes nothing: the
+ * vhost, its verify settings and its ticket keys were fixed by the first.
+ * One that names another server is refused, so no handshake can be
+ * started under one vhost's rules and finished under another's. */
+static int later_hello(sslx_conn_t *sc, const sni_parse_t *sni)
+{
+    int same = sni->name ? (sc->sni && !strcasecmp(sc->sni, sni->name))
+                         : (sc->sni == NULL);
+
+    if (same) {
+        return 0;
+    }
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, sc->c, SSLXLOGNO(01309)
+                  "a later ClientHello names server '%s' on a connection "
+                  "made for '%s': handshake refused",
+                  sni->name ? sni->name : "(none)",
+                  sc->sni ? sc->sni : "(none)");
+    return GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER;
+}
+
 static int client_hello_hook(gnutls_session_t session, unsigned int htype,
                              unsigned when, unsigned int incoming,
                              const gnutls_datum_t *msg)
@@ -282,9 +305,13 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
                                               "ClientHello extensions", rv));
         return 0;
     }
-    if (sni.name && (!sc->sni || strcasecmp(sc->sni, sni.name) != 0)) {
-        sc->sni = sni.name;
-        select_vhost(sc, sni.name);
+    if (sc->hello_seen) {
+        return later_hello(sc, &sni);
+    }
+    sc->hello_seen = 1;
+    sc->sni = sni.name;
+    if (sni.name && (rv = select_vhost(sc, sni.name)) < 0) {
+        return rv;
     }
     sc->client_max_version = sni.max_version;
     if (sni.alpn && (rv = offer_protocol(sc, sni.alpn)) < 0) {

@@ -16,6 +16,7 @@
 
 #include "sslx_config.h"
 #include "sslx_init.h"
+#include "sslx_crl.h"
 #include "sslx_log.h"
 #include "sslx_x509.h"
 #include "sslx_version.h"
@@ -174,10 +175,11 @@ static int load_client_trust(apr_pool_t *pconf, apr_pool_t *ptemp,
     }
     spec.ca_file = sc->ca_file;
     spec.ca_path = sc->ca_path;
-    spec.crl_file = (crl & SSLX_CRL_MODE_MASK) ? sc->crl_file : NULL;
-    spec.crl_path = (crl & SSLX_CRL_MODE_MASK) ? sc->crl_path : NULL;
-    err = sslx_cert_load_trust(pconf, ptemp, &spec, &tls->trust,
-                               &tls->crl_issuers);
+    err = sslx_cert_load_trust(pconf, &spec, &tls->trust);
+    if (!err && (crl & SSLX_CRL_MODE_MASK)) {
+        err = sslx_crl_load(pconf, ptemp, sc->crl_file, sc->crl_path,
+                            &tls->crls);
+    }
     if (err) {
         return fail_vhost(s, apr_psprintf(ptemp, "client certificate trust "
                           "of vhost %s: %s", s->server_hostname, err));

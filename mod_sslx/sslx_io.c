@@ -31,6 +31,7 @@
 #include "sslx_log.h"
 #include "sslx_packet.h"
 #include "sslx_vars.h"
+#include "sslx_verify.h"
 #include "sslx_cache.h"
 
 #define SSLX_RECORD_MAX      16384
@@ -142,6 +143,7 @@ static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
     if (APR_BRIGADE_EMPTY(sc->raw_in)) {
         rv = read_raw(sc);
         if (APR_STATUS_IS_EAGAIN(rv)) {
+            sc->pull_would_block = 1;
             gnutls_transport_set_errno(sc->session, EAGAIN);
             return -1;
         }
@@ -228,7 +230,7 @@ static void send_fatal_alert(sslx_conn_t *sc, int rv)
         /* GnuTLS blames the cipher suites; the version is the cause. */
         alert = GNUTLS_A_PROTOCOL_VERSION;
     }
-    else if (sc->verify_alert) {
+    else if (sc->verify_alert && rv == GNUTLS_E_CERTIFICATE_ERROR) {
         /* The certificate check chose a more precise alert. */
         alert = sc->verify_alert;
     }
@@ -270,14 +272,33 @@ static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
     return status;
 }
 
+/* GnuTLS answers E_AGAIN both when a pull would block and when it took
+ * in a record that completed no message (a fragment of a handshake
+ * message, an empty record, skipped early data): only the first means
+ * waiting for the network, the second means "call again". */
+static int must_wait(sslx_conn_t *sc, int rv)
+{
+    return (rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED)
+           && sc->pull_would_block;
+}
+
+static int call_again(int rv)
+{
+    return rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED;
+}
+
 static apr_status_t run_handshake(sslx_conn_t *sc)
 {
     int rv;
 
     for (;;) {
+        sc->pull_would_block = 0;
         rv = gnutls_handshake(sc->session);
         if (rv == GNUTLS_E_SUCCESS) {
             sc->state = SSLX_ST_TRAFFIC;
+            if (sslx_verify_resumed(sc) < 0) {
+                return handshake_failed(sc, GNUTLS_E_CERTIFICATE_ERROR);
+            }
             sslx_vars_conn_ready(sc);
             sslx_handshake_completed(sc);
             return APR_SUCCESS;
@@ -286,12 +307,11 @@ static apr_status_t run_handshake(sslx_conn_t *sc)
             sslx_handshake_log_failure(sc, "during the handshake", rv);
             continue;
         }
-        if (rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED) {
-            if (sc->block == APR_NONBLOCK_READ) {
-                return APR_EAGAIN;
-            }
-            /* A blocking pull never asks to be retried: no busy loop. */
-            rv = GNUTLS_E_PULL_ERROR;
+        if (must_wait(sc, rv)) {
+            return APR_EAGAIN;
+        }
+        if (call_again(rv)) {
+            continue;
         }
         return handshake_failed(sc, rv);
     }
@@ -365,6 +385,7 @@ static apr_status_t read_record(sslx_conn_t *sc, apr_read_type_e block)
 
     sc->block = block;
     for (;;) {
+        sc->pull_would_block = 0;
         n = gnutls_record_recv_packet(sc->session, &packet);
         if (n > 0) {
             APR_BRIGADE_INSERT_TAIL(sc->plain_in,
@@ -375,11 +396,11 @@ static apr_status_t read_record(sslx_conn_t *sc, apr_read_type_e block)
             sc->peer_closed = 1;
             return APR_EOF;
         }
-        if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
-            if (block == APR_NONBLOCK_READ) {
-                return APR_EAGAIN;
-            }
-            return record_error(sc, GNUTLS_E_PULL_ERROR);
+        if (must_wait(sc, (int)n)) {
+            return APR_EAGAIN;
+        }
+        if (call_again((int)n)) {
+            continue;
         }
         if (n == GNUTLS_E_REHANDSHAKE) {
             refuse_renegotiation(sc);

@@ -15,6 +15,7 @@
 #include <gnutls/x509.h>
 
 #include "sslx_verify.h"
+#include "sslx_crl.h"
 #include "sslx_log.h"
 #include "sslx_x509.h"
 
@@ -26,6 +27,9 @@ typedef struct {
 } verdict_t;
 
 static const verdict_t VERDICT_OK = { NULL, 0 };
+
+/* Longer chains than this are not followed (nor accepted). */
+#define SSLX_MAX_CHAIN 16
 
 static verdict_t verdict(const char *reason, int alert)
 {
@@ -53,10 +57,11 @@ static verdict_t unknown_issuer(unsigned nsent, gnutls_x509_crt_t leaf)
                    GNUTLS_A_UNKNOWN_CA);
 }
 
-/* In the order OpenSSL finds problems: chain building, purpose,
- * revocation, then signatures and validity times. */
-static verdict_t from_status(unsigned status, unsigned nsent,
-                             gnutls_x509_crt_t leaf)
+/* OpenSSL finds problems in this order: building the chain, the
+ * purpose, revocation (check_revocation() below), then signatures and
+ * validity times.  These are the first two. */
+static verdict_t chain_problem(unsigned status, unsigned nsent,
+                               gnutls_x509_crt_t leaf)
 {
     if (is_unknown_issuer(status)) {
         return unknown_issuer(nsent, leaf);
@@ -65,6 +70,12 @@ static verdict_t from_status(unsigned status, unsigned nsent,
         return verdict("unsupported certificate purpose",
                        GNUTLS_A_UNSUPPORTED_CERTIFICATE);
     }
+    return VERDICT_OK;
+}
+
+/* ... and these the last. */
+static verdict_t validity_problem(unsigned status)
+{
     if (status & GNUTLS_CERT_REVOKED) {
         return verdict("certificate revoked",
                        GNUTLS_A_CERTIFICATE_REVOKED);
@@ -135,102 +146,137 @@ static verdict_t check_leaf_alone(gnutls_x509_crt_t leaf, apr_time_t now)
     return VERDICT_OK;
 }
 
-static int has_crl_from(const sslx_tls_t *tls, gnutls_x509_crt_t crt)
+/* The chain as OpenSSL builds it for mod_ssl: the client's certificate,
+ * then each issuer, taken from the trusted CAs first and else from what
+ * the client sent, up to a self-signed root or the last issuer known.
+ * Depth and revocation are judged on this chain, not on what the client
+ * chose to send. */
+static unsigned build_chain(gnutls_x509_trust_list_t trust,
+                            gnutls_x509_crt_t *sent, unsigned nsent,
+                            gnutls_x509_crt_t *chain)
 {
-    gnutls_datum_t issuer;
-    const gnutls_datum_t *dn;
-    int i, found = 0;
+    gnutls_x509_crt_t cur = sent[0], next;
+    unsigned n = 0, j;
 
-    if (gnutls_x509_crt_get_raw_issuer_dn(crt, &issuer) < 0) {
-        return 0;
+    chain[n++] = cur;
+    while (n < SSLX_MAX_CHAIN && !gnutls_x509_crt_check_issuer(cur, cur)) {
+        next = NULL;
+        if (gnutls_x509_trust_list_get_issuer(trust, cur, &next, 0) < 0) {
+            next = NULL;
+            for (j = 1; j < nsent && !next; j++) {
+                if (sent[j] != cur
+                    && gnutls_x509_crt_check_issuer(cur, sent[j])) {
+                    next = sent[j];
+                }
+            }
+        }
+        if (!next) {
+            break;
+        }
+        chain[n++] = cur = next;
     }
-    for (i = 0; i < tls->crl_issuers->nelts && !found; i++) {
-        dn = &APR_ARRAY_IDX(tls->crl_issuers, i, gnutls_datum_t);
-        found = dn->size == issuer.size
-                && !memcmp(dn->data, issuer.data, issuer.size);
-    }
-    gnutls_free(issuer.data);
-    return found;
+    return n;
 }
 
-/* SSLXCARevocationCheck without no_crl_for_cert_ok: every certificate it
- * covers needs a CRL from its issuer (the trust anchor needs none). */
-static verdict_t check_crl_presence(const sslx_tls_t *tls, int crl_check,
-                                    gnutls_x509_crt_t *chain, unsigned n)
+/* One certificate's CRL verdict, in OpenSSL's words and alerts. */
+static verdict_t revocation_verdict(sslx_revocation_t rev, int crl_check)
 {
-    unsigned i, last;
+    switch (rev) {
+    case SSLX_REV_GOOD:
+        return VERDICT_OK;
+    case SSLX_REV_REVOKED:
+        return verdict("certificate revoked", GNUTLS_A_CERTIFICATE_REVOKED);
+    case SSLX_REV_NO_CRL:
+        return (crl_check & SSLX_CRL_NO_CRL_FOR_CERT_OK) ? VERDICT_OK
+               : verdict("unable to get certificate CRL",
+                         GNUTLS_A_UNKNOWN_CA);
+    case SSLX_REV_CRL_EXPIRED:
+        return verdict("CRL has expired", GNUTLS_A_CERTIFICATE_EXPIRED);
+    case SSLX_REV_CRL_NOT_YET_VALID:
+        return verdict("CRL is not yet valid", GNUTLS_A_BAD_CERTIFICATE);
+    default:
+        return verdict("CRL signature failure", GNUTLS_A_DECRYPT_ERROR);
+    }
+}
 
-    if (!(crl_check & SSLX_CRL_MODE_MASK)
-        || (crl_check & SSLX_CRL_NO_CRL_FOR_CERT_OK)) {
+/* SSLXCARevocationCheck leaf or chain: every certificate it covers
+ * needs a current CRL signed by its issuer that does not list it; the
+ * trust anchor at the top needs none. */
+static verdict_t check_revocation(const sslx_tls_t *tls, int crl_check,
+                                  gnutls_x509_crt_t *chain, unsigned n)
+{
+    time_t now = apr_time_sec(apr_time_now());
+    unsigned i, last;
+    verdict_t v = VERDICT_OK;
+
+    if (!(crl_check & SSLX_CRL_MODE_MASK) || !tls->crls) {
         return VERDICT_OK;
     }
-    last = (crl_check & SSLX_CRL_MODE_MASK) == SSLX_CRL_LEAF ? 1 : n;
-    for (i = 0; i < last; i++) {
-        if (gnutls_x509_crt_check_issuer(chain[i], chain[i])) {
-            continue;
-        }
-        if (!has_crl_from(tls, chain[i])) {
-            return verdict("unable to get certificate CRL",
-                           GNUTLS_A_UNKNOWN_CA);
-        }
+    last = (crl_check & SSLX_CRL_MODE_MASK) == SSLX_CRL_LEAF ? 1 : n - 1;
+    for (i = 0; i < last && i + 1 < n && !v.reason; i++) {
+        v = revocation_verdict(sslx_crl_check(tls->crls, chain[i],
+                                              chain[i + 1], now),
+                               crl_check);
     }
-    return VERDICT_OK;
+    return v;
 }
 
-/* mod_ssl's SSLVerifyDepth counts the CAs above the client certificate:
- * 1 allows a certificate issued directly by a trusted CA. */
-static verdict_t check_depth(gnutls_x509_crt_t *chain, unsigned n,
-                             int depth)
+/* mod_ssl's SSLVerifyDepth counts the CAs above the client certificate
+ * in the verified chain: 1 allows a certificate issued directly by a
+ * trusted root. */
+static verdict_t check_depth(unsigned nchain, int depth)
 {
-    unsigned cas = n;
-
-    if (n > 1 && gnutls_x509_crt_check_issuer(chain[n - 1], chain[n - 1])) {
-        cas = n - 1;
-    }
-    if ((int)cas > depth) {
+    if ((int)nchain - 1 > depth) {
         return verdict("certificate chain too long",
                        GNUTLS_A_BAD_CERTIFICATE);
     }
     return VERDICT_OK;
 }
 
-static verdict_t verify_chain(sslx_conn_t *sc, gnutls_x509_crt_t *chain,
-                              unsigned n, int *pgenerous)
+static unsigned trust_status(const sslx_tls_t *tls, gnutls_x509_crt_t *sent,
+                             unsigned n)
 {
-    const sslx_tls_t *tls = sc->tls;
-    const sslx_srv_conf_t *conf = sslx_config_srv(sc->server);
     gnutls_typed_vdata_st purpose;
     unsigned status = GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
-    verdict_t v;
-    int rv;
 
-    *pgenerous = 0;
     purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
     purpose.data = (void *)GNUTLS_KP_TLS_WWW_CLIENT;
     purpose.size = 0;
-    if (tls->trust) {
-        rv = gnutls_x509_trust_list_verify_crt2(tls->trust, chain, n,
-                                                &purpose, 1, 0, &status,
-                                                NULL);
-        if (rv < 0) {
-            return verdict("certificate verification failed",
-                           GNUTLS_A_BAD_CERTIFICATE);
-        }
+    if (tls->trust
+        && gnutls_x509_trust_list_verify_crt2(tls->trust, sent, n, &purpose,
+                                              1, 0, &status, NULL) < 0) {
+        status = GNUTLS_CERT_INVALID;
     }
-    v = from_status(status, n, chain[0]);
+    return status;
+}
+
+static verdict_t verify_chain(sslx_conn_t *sc, gnutls_x509_crt_t *sent,
+                              unsigned n, int *pgenerous)
+{
+    const sslx_srv_conf_t *conf = sslx_config_srv(sc->server);
+    gnutls_x509_crt_t chain[SSLX_MAX_CHAIN];
+    unsigned status = trust_status(sc->tls, sent, n), nchain;
+    verdict_t v = chain_problem(status, n, sent[0]);
+
+    *pgenerous = 0;
     if (v.reason && is_unknown_issuer(status)
         && sc->verify_mode == SSLX_VERIFY_OPTIONAL_NO_CA) {
-        v = check_leaf_alone(chain[0], apr_time_now());
+        v = check_leaf_alone(sent[0], apr_time_now());
         *pgenerous = (v.reason == NULL);
         return v;
     }
-    if (!v.reason) {
-        v = check_depth(chain, n, sc->verify_depth);
+    if (v.reason) {
+        return v;
     }
-    if (!v.reason && tls->crl_issuers) {
-        v = check_crl_presence(tls, conf->crl_check == SSLX_UNSET
-                                    ? SSLX_CRL_NONE : conf->crl_check,
-                               chain, n);
+    nchain = build_chain(sc->tls->trust, sent, n, chain);
+    v = check_revocation(sc->tls, conf->crl_check == SSLX_UNSET
+                                  ? SSLX_CRL_NONE : conf->crl_check,
+                         chain, nchain);
+    if (!v.reason) {
+        v = validity_problem(status);
+    }
+    if (!v.reason) {
+        v = check_depth(nchain, sc->verify_depth);
     }
     return v;
 }
@@ -354,9 +400,25 @@ const char *sslx_verify_result(sslx_conn_t *sc, apr_pool_t *p)
     if (!der || n == 0) {
         return "NONE";
     }
-    /* A resumed session brings its certificate but no new check. */
+    /* A resumed session brings its certificate but no new check.  The
+     * connection goes on whatever the outcome: no alert is due. */
     judge(sc, der, n);
+    sc->verify_alert = 0;
     return sc->verify_result;
+}
+
+int sslx_verify_resumed(sslx_conn_t *sc)
+{
+    if (!gnutls_session_is_resumed(sc->session)
+        || sc->verify_mode == SSLX_VERIFY_NONE) {
+        return 0;
+    }
+    /* The session was verified when it was made, perhaps under other CAs
+     * or CRLs (ticket keys survive a graceful restart), and GnuTLS does
+     * not verify it again: do it now, as for a full handshake. */
+    ap_log_cerror(APLOG_MARK, APLOG_TRACE1, 0, sc->c, "resumed session: "
+                  "verifying its client certificate again");
+    return verify_peer(sc->session);
 }
 
 int sslx_verify_satisfies(const char *result, int mode)
