@@ -270,7 +270,7 @@ int sslx_reauth_access(request_rec *r)
     sslx_conn_t *sc = sslx_conn_get(r->connection);
     sslx_dir_conf_t *dc = sslx_config_dir(r->per_dir_config);
     unsigned npeers = 0;
-    int mode, status;
+    int mode, status, lower_depth;
 
     if (!sc || sc->state != SSLX_ST_TRAFFIC) {
         return DECLINED;
@@ -279,14 +279,22 @@ int sslx_reauth_access(request_rec *r)
         && (status = enforce_cipher_suite(r, sc, dc)) != OK) {
         return status;
     }
-    if (dc->verify_mode == SSLX_UNSET || dc->verify_mode == SSLX_VERIFY_NONE) {
+    /* A lower SSLXVerifyDepth than the connection was verified with asks
+     * for the certificate again, under the connection's own mode when
+     * the directory names none (as mod_ssl does). */
+    lower_depth = dc->verify_depth != SSLX_UNSET
+                  && dc->verify_depth < sc->verify_depth;
+    mode = dc->verify_mode;
+    if (mode == SSLX_UNSET) {
+        mode = lower_depth ? sc->verify_mode : SSLX_VERIFY_NONE;
+    }
+    if (mode == SSLX_VERIFY_NONE) {
         return DECLINED;
     }
-    mode = dc->verify_mode;
     if (gnutls_certificate_get_peers(sc->session, &npeers) != NULL) {
         sslx_verify_result(sc, r->pool);
     }
-    if (already_satisfied(sc, r->pool, mode)) {
+    if (!lower_depth && already_satisfied(sc, r->pool, mode)) {
         return DECLINED;
     }
     if ((status = reauthenticate(r, sc, dc, mode)) != OK) {

@@ -940,4 +940,64 @@ sub session_via {
     return $r;
 }
 
+# ---------------------------------------------------------------------------
+# tlsprobe: a GnuTLS client for what stock clients do not do (t/bin/tlsprobe.c)
+
+push @EXPORT, qw(tlsprobe);
+
+# The tlsprobe binary, compiled on first use into this run's logs.
+my $tlsprobe_bin;
+sub tlsprobe_bin {
+    return $tlsprobe_bin if $tlsprobe_bin;
+    my $src = catfile(t_dir(), 'bin', 'tlsprobe.c');
+    my $bin = catfile(t_logs(), 'tlsprobe');
+    my $flags = qx{pkg-config --cflags --libs gnutls};
+    die "pkg-config cannot find gnutls\n" if $? != 0;
+    my $r = run_cmd(['sh', '-c', "cc -Wall -O1 -o '$bin' '$src' $flags"],
+                    timeout => 120);
+    die "building tlsprobe failed: $r->{err}\n" if $r->{rc} != 0;
+    return $tlsprobe_bin = $bin;
+}
+
+# tlsprobe(port => P, sni => NAME, hrr_sni => NAME, reneg_sni => NAME,
+#          host_header => NAME (default: sni), priority => STR, cert => NAME (client_crt/client_key), path =>
+#          '/x', sess_in => FILE, sess_out => FILE, args => [...])
+# Returns run_cmd's result plus {handshake} ('ok' or the GnuTLS error
+# name), {hrr}, {resumed}, {protocol}, {alert} (number of the last alert
+# received), {status} (of the last response, '' for none), {statuses}
+# ([all]), {body}, {rehandshake}, {reauth}, {hellos} ([SNI of each
+# ClientHello sent]).
+sub tlsprobe {
+    my %o = @_;
+    my @cmd = (tlsprobe_bin(), '--port', $o{port});
+    for my $k (qw(sni hrr_sni reneg_sni host_header priority path sess_in
+                  sess_out requests)) {
+        next unless defined $o{$k};
+        (my $flag = $k) =~ tr/_/-/;
+        push @cmd, "--$flag", $o{$k};
+    }
+    if (defined $o{cert}) {
+        push @cmd, '--cert', client_crt($o{cert}), '--key', client_key($o{cert});
+    }
+    push @cmd, @{ $o{args} || [] };
+    my $r = run_cmd(\@cmd, timeout => $o{timeout} || 30);
+    my $out = $r->{out};
+    $r->{handshake} = $out =~ /^handshake: (?:ok|failed (\S+))/m
+                      ? ($1 // 'ok') : '';
+    $r->{hrr} = $out =~ /^hrr: 1/m ? 1 : 0;
+    $r->{resumed} = $out =~ /^resumed: 1/m ? 1 : 0;
+    $r->{protocol} = $out =~ /^protocol: (\S+)/m ? $1 : '';
+    my @alerts = $out =~ /^alert: (\d+)/mg;
+    $r->{alert} = @alerts ? $alerts[-1] : undef;
+    $r->{statuses} = [$out =~ /^status: (\d+)/mg];
+    $r->{status} = @{ $r->{statuses} } ? $r->{statuses}->[-1] : '';
+    $r->{body} = $out =~ /^body-begin\n(.*?)^body-end$/ms ? $1 : '';
+    $r->{rehandshake} = $out =~ /^rehandshake: (?:ok|failed (\S+))/m
+                        ? ($1 // 'ok') : '';
+    $r->{reauth} = $out =~ /^reauth: (?:ok|failed (\S+))/m
+                   ? ($1 // 'ok') : '';
+    $r->{hellos} = [$out =~ /^client_hello: sni=(\S*)/mg];
+    return $r;
+}
+
 1;
