@@ -244,7 +244,7 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                               apr_pool_cleanup_null);
     tls->min_version = lowest_version(tls->priority);
     rv = gnutls_priority_init(&tls->reneg_priority,
-                              apr_pstrcat(ptemp, prio, NULL),
+                              apr_pstrcat(ptemp, prio, ":%NO_TICKETS", NULL),
                               &errpos);
     if (rv < 0) {
         return fail_vhost(s, sslx_log_describe(ptemp, "preparing the "
