@@ -276,15 +276,14 @@ static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
  * in a record that completed no message (a fragment of a handshake
  * message, an empty record, skipped early data): only the first means
  * waiting for the network, the second means "call again". */
-static int must_wait(sslx_conn_t *sc, int rv)
-{
-    return (rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED)
-           && sc->pull_would_block;
-}
-
 static int call_again(int rv)
 {
     return rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED;
+}
+
+static int must_wait(sslx_conn_t *sc, int rv)
+{
+    return call_again(rv) && sc->pull_would_block;
 }
 
 static apr_status_t run_handshake(sslx_conn_t *sc)
