@@ -17,6 +17,7 @@
 #include "sslx_init.h"
 #include "sslx_conn.h"
 #include "sslx_io.h"
+#include "sslx_proxy.h"
 #include "sslx_request.h"
 #include "sslx_vars.h"
 #include "sslx_verify.h"
@@ -46,14 +47,20 @@ static void sslx_register_hooks(apr_pool_t *p)
                        APR_HOOK_MIDDLE);
     ap_hook_check_config(sslx_init_check_config, NULL, NULL,
                          APR_HOOK_MIDDLE);
+    ap_hook_check_config(sslx_proxy_init_check_config, NULL, NULL,
+                         APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_init_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(sslx_cache_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_conn_pre_connection, NULL, NULL,
                            APR_HOOK_MIDDLE);
+    ap_hook_pre_connection(sslx_proxy_pre_connection, NULL, NULL,
+                           APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_verify_pre_connection, NULL, NULL,
                            APR_HOOK_MIDDLE + 1);
+    ap_hook_ssl_bind_outgoing(sslx_proxy_bind_outgoing, NULL, before_mod_ssl,
+                              APR_HOOK_MIDDLE);
     ap_hook_process_connection(sslx_io_process_connection, NULL,
                                before_http2, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(sslx_request_check, after_setenvif, NULL,
@@ -87,6 +94,7 @@ static void sslx_register_hooks(apr_pool_t *p)
     sslx_io_register_filters();
     sslx_reauth_register_filters();
     sslx_cache_register_hooks();
+    sslx_proxy_init_register_hooks();
 }
 
 /* Built with -fvisibility=hidden: the module record is the one symbol

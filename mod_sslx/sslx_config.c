@@ -17,6 +17,7 @@
 
 #include "sslx_config.h"
 #include "sslx_compat.h"
+#include "sslx_proxy_config.h"
 
 sslx_srv_conf_t *sslx_config_srv(const server_rec *s)
 {
@@ -49,6 +50,7 @@ void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
     sc->verify_mode = SSLX_UNSET;
     sc->verify_depth = SSLX_UNSET;
     sc->crl_check = SSLX_UNSET;
+    sc->proxy = sslx_proxy_config_create(p);
     return sc;
 }
 
@@ -106,6 +108,7 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->session_tickets = merge_flag(base->session_tickets,
                                      add->session_tickets);
     merge_client_auth(sc, base, add);
+    sc->proxy = sslx_proxy_config_merge(p, base->proxy, add->proxy);
     return sc;
 }
 
@@ -157,6 +160,9 @@ void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->user_name = merge_str(base->user_name, add->user_name);
     dc->cipher_priority = add->cipher_priority ? add->cipher_priority
                                                : base->cipher_priority;
+    /* A <Proxy> section's record is used whole: it was completed with
+     * its server's settings when its credentials were built. */
+    dc->proxy = add->proxy ? add->proxy : base->proxy;
     return dc;
 }
 
@@ -338,7 +344,7 @@ static const char *set_pair_file(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *check_priority(cmd_parms *cmd, const char *text)
+const char *sslx_config_check_priority(cmd_parms *cmd, const char *text)
 {
     gnutls_priority_t prio;
     const char *errpos = NULL;
@@ -360,7 +366,7 @@ static const char *set_priorities(cmd_parms *cmd, void *dc, const char *arg)
     const char *err;
 
     (void)dc;
-    if ((err = check_priority(cmd, arg)) != NULL) {
+    if ((err = sslx_config_check_priority(cmd, arg)) != NULL) {
         return err;
     }
     sc->priorities = arg;
@@ -382,8 +388,8 @@ static const char *set_protocol(cmd_parms *cmd, void *dc, int argc,
     if (!prio) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
     }
-    if ((err = check_priority(cmd, apr_pstrcat(cmd->temp_pool, "NORMAL:",
-                                               prio, NULL))) != NULL) {
+    if ((err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
+                                          "NORMAL:", prio, NULL))) != NULL) {
         return err;
     }
     sc->protocol_prio = prio;
@@ -435,8 +441,8 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
     if (!prio) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
     }
-    if ((err = check_priority(cmd, apr_pstrcat(cmd->temp_pool, "NORMAL:",
-                                               prio, NULL))) != NULL) {
+    if ((err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
+                                          "NORMAL:", prio, NULL))) != NULL) {
         return err;
     }
     if (cmd->path) {
@@ -825,5 +831,6 @@ const command_rec sslx_config_cmds[] = {
                   RSRC_CONF | OR_AUTHCFG, "variable to use as user name"),
     AP_INIT_TAKE1("SSLUserName", sslx_config_set_user_name, NULL,
                   RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXUserName"),
+    SSLX_PROXY_DIRECTIVES,
     { NULL }
 };

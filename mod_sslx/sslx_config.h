@@ -14,6 +14,7 @@
 #include <gnutls/x509.h>
 
 #include "sslx_cert.h"
+#include "sslx_crl.h"
 
 /* A certificate the vhost presents, parsed once at configuration time:
  * SSL_SERVER_* are read from it on every connection that uses it. */
@@ -77,6 +78,7 @@ typedef struct {
     const char *crl_path;           /* SSLXCARevocationPath */
     int crl_check;                  /* SSLX_CRL_*, SSLX_UNSET: none */
     const char *user_name;          /* SSLXUserName at server level */
+    struct sslx_proxy_conf_t *proxy; /* SSLXProxy*: never NULL */
 } sslx_srv_conf_t;
 
 /* SSLXVerifyClient, in rising order of demand. */
@@ -84,13 +86,6 @@ typedef struct {
 #define SSLX_VERIFY_OPTIONAL_NO_CA  1
 #define SSLX_VERIFY_OPTIONAL        2
 #define SSLX_VERIFY_REQUIRE         3
-
-/* SSLXCARevocationCheck: a mode, plus a flag. */
-#define SSLX_CRL_NONE               0
-#define SSLX_CRL_LEAF               1
-#define SSLX_CRL_CHAIN              2
-#define SSLX_CRL_MODE_MASK          3
-#define SSLX_CRL_NO_CRL_FOR_CERT_OK 4
 
 #define SSLX_DEFAULT_VERIFY_DEPTH   1
 #define SSLX_DEFAULT_RENEG_BUFFER   (128 * 1024)
@@ -120,6 +115,8 @@ typedef struct {
     /* SSLXCipherSuite in a directory: the priorities a TLS 1.2 connection
      * is renegotiated to when its suite is not among them. */
     gnutls_priority_t cipher_priority;
+    /* SSLXProxy* in a <Proxy> section, NULL elsewhere. */
+    struct sslx_proxy_conf_t *proxy;
 } sslx_dir_conf_t;
 
 /* TLS 1.2 and 1.3 only; NORMAL already lists AEAD ciphers first, and
@@ -134,6 +131,16 @@ const char *sslx_config_file_arg(cmd_parms *cmd, const char *arg,
                                  const char **ppath);
 const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,
                                 const char **ppath);
+
+/* NULL when text is a valid GnuTLS priority string, else a message
+ * naming the directive. */
+const char *sslx_config_check_priority(cmd_parms *cmd, const char *text);
+
+/* Argument parsers shared with the proxy directives: SSLX_UNSET for an
+ * unknown verify mode; NULL or a message naming the directive. */
+int sslx_config_verify_mode_of(const char *arg);
+const char *sslx_config_crl_check_of(cmd_parms *cmd, const char *a1,
+                                     const char *a2, int *pmode);
 
 /* Client-authentication directives (sslx_config_auth.c). */
 const char *sslx_config_set_verify_client(cmd_parms *cmd, void *dc,

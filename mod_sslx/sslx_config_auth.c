@@ -16,7 +16,7 @@
 
 #include "sslx_config.h"
 
-static int verify_mode_of(const char *arg)
+int sslx_config_verify_mode_of(const char *arg)
 {
     if (!strcasecmp(arg, "none") || !strcasecmp(arg, "off")) {
         return SSLX_VERIFY_NONE;
@@ -42,7 +42,7 @@ const char *sslx_config_set_verify_client(cmd_parms *cmd, void *dcv,
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    if ((mode = verify_mode_of(arg)) == SSLX_UNSET) {
+    if ((mode = sslx_config_verify_mode_of(arg)) == SSLX_UNSET) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": expected none, "
                            "optional, require or optional_no_ca, not '",
                            arg, "'", NULL);
@@ -145,23 +145,17 @@ const char *sslx_config_set_crl_path(cmd_parms *cmd, void *dc,
     return set_dir(cmd, arg, &sslx_config_srv(cmd->server)->crl_path);
 }
 
-const char *sslx_config_set_crl_check(cmd_parms *cmd, void *dc,
-                                      const char *a1, const char *a2)
+const char *sslx_config_crl_check_of(cmd_parms *cmd, const char *a1,
+                                     const char *a2, int *pmode)
 {
-    int mode;
-
-    (void)dc;
-    if (sslx_config_shadowed(cmd)) {
-        return DECLINE_CMD;
-    }
     if (!strcasecmp(a1, "chain")) {
-        mode = SSLX_CRL_CHAIN;
+        *pmode = SSLX_CRL_CHAIN;
     }
     else if (!strcasecmp(a1, "leaf")) {
-        mode = SSLX_CRL_LEAF;
+        *pmode = SSLX_CRL_LEAF;
     }
     else if (!strcasecmp(a1, "none")) {
-        mode = SSLX_CRL_NONE;
+        *pmode = SSLX_CRL_NONE;
     }
     else {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": expected chain, "
@@ -172,10 +166,20 @@ const char *sslx_config_set_crl_check(cmd_parms *cmd, void *dc,
                            a2, "' (only no_crl_for_cert_ok)", NULL);
     }
     if (a2) {
-        mode |= SSLX_CRL_NO_CRL_FOR_CERT_OK;
+        *pmode |= SSLX_CRL_NO_CRL_FOR_CERT_OK;
     }
-    sslx_config_srv(cmd->server)->crl_check = mode;
     return NULL;
+}
+
+const char *sslx_config_set_crl_check(cmd_parms *cmd, void *dc,
+                                      const char *a1, const char *a2)
+{
+    (void)dc;
+    if (sslx_config_shadowed(cmd)) {
+        return DECLINE_CMD;
+    }
+    return sslx_config_crl_check_of(cmd, a1, a2,
+                                    &sslx_config_srv(cmd->server)->crl_check);
 }
 
 const char *sslx_config_set_reneg_buffer(cmd_parms *cmd, void *dcv,

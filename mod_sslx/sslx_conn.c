@@ -72,50 +72,64 @@ static apr_status_t end_session(void *data)
     return APR_SUCCESS;
 }
 
-static int start_session(sslx_conn_t *sc)
+sslx_conn_t *sslx_conn_make(conn_rec *c)
+{
+    sslx_conn_t *sc = ap_get_module_config(c->conn_config, &sslx_module);
+
+    if (!sc) {
+        sc = apr_pcalloc(c->pool, sizeof(*sc));
+        sc->c = c;
+        sc->state = SSLX_ST_INIT;
+        ap_set_module_config(c->conn_config, &sslx_module, sc);
+    }
+    return sc;
+}
+
+int sslx_conn_attach(sslx_conn_t *sc, unsigned flags)
 {
     conn_rec *c = sc->c;
     int rv;
 
-    rv = gnutls_init(&sc->session, GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH
-                     | GNUTLS_NO_SIGNAL);
+    rv = gnutls_init(&sc->session, flags | GNUTLS_NO_SIGNAL);
     if (rv < 0) {
         ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, c, SSLXLOGNO(01201) "%s",
                       sslx_log_describe(c->pool, "gnutls_init", rv));
+        sc->session = NULL;
         return rv;
     }
     apr_pool_pre_cleanup_register(c->pool, sc, end_session);
     gnutls_session_set_ptr(sc->session, sc);
-    if ((rv = sslx_conn_use_vhost(sc, c->base_server)) < 0) {
-        ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, c, SSLXLOGNO(01202) "%s",
-                      sslx_log_describe(c->pool, "applying the vhost's TLS "
-                                        "settings", rv));
-    }
-    return rv;
+    sc->raw_in = apr_brigade_create(c->pool, c->bucket_alloc);
+    sc->raw_out = apr_brigade_create(c->pool, c->bucket_alloc);
+    sc->plain_in = apr_brigade_create(c->pool, c->bucket_alloc);
+    sc->in_filter = ap_add_input_filter(SSLX_FILTER_NAME, sc, NULL, c);
+    sc->out_filter = ap_add_output_filter(SSLX_FILTER_NAME, sc, NULL, c);
+    return 0;
 }
 
 int sslx_conn_pre_connection(conn_rec *c, void *csd)
 {
     sslx_srv_conf_t *conf = sslx_config_srv(c->base_server);
     sslx_conn_t *sc;
+    int rv;
 
     (void)csd;
-    if (c->master || !conf->tls) {
+    /* Outgoing connections (to backends) are sslx_proxy.c's. */
+    if (c->master || c->outgoing || !conf->tls) {
         return DECLINED;
     }
-    sc = apr_pcalloc(c->pool, sizeof(*sc));
-    sc->c = c;
-    sc->state = SSLX_ST_INIT;
-    if (start_session(sc) < 0) {
+    sc = sslx_conn_make(c);
+    if (sslx_conn_attach(sc, GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH) < 0) {
         /* Declining lets core finish its setup; the abort closes us. */
+        ap_set_module_config(c->conn_config, &sslx_module, NULL);
         c->aborted = 1;
         return DECLINED;
     }
-    ap_set_module_config(c->conn_config, &sslx_module, sc);
-    sc->raw_in = apr_brigade_create(c->pool, c->bucket_alloc);
-    sc->raw_out = apr_brigade_create(c->pool, c->bucket_alloc);
-    sc->plain_in = apr_brigade_create(c->pool, c->bucket_alloc);
-    sc->in_filter = ap_add_input_filter(SSLX_FILTER_NAME, sc, NULL, c);
-    sc->out_filter = ap_add_output_filter(SSLX_FILTER_NAME, sc, NULL, c);
+    if ((rv = sslx_conn_use_vhost(sc, c->base_server)) < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, c, SSLXLOGNO(01202) "%s",
+                      sslx_log_describe(c->pool, "applying the vhost's TLS "
+                                        "settings", rv));
+        c->aborted = 1;
+    }
     return OK;
 }

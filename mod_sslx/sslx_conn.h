@@ -40,6 +40,9 @@ typedef struct {
 typedef struct {
     conn_rec *c;
     gnutls_session_t session;
+    /* Set on connections to a backend (sslx_proxy.c), which are TLS
+     * clients; NULL on connections from clients. */
+    struct sslx_client_t *client;
     sslx_conn_state_t state;
     server_rec *server;         /* vhost chosen by SNI, else base server */
     const sslx_tls_t *tls;      /* that vhost's credentials and priority */
@@ -77,6 +80,13 @@ sslx_conn_t *sslx_conn_get(const conn_rec *c);
 
 /* pre_connection: set up TLS for connections to a TLS vhost. */
 int sslx_conn_pre_connection(conn_rec *c, void *csd);
+
+/* The record of c, made if it has none yet. */
+sslx_conn_t *sslx_conn_make(conn_rec *c);
+
+/* A GnuTLS session (gnutls_init flags), ended with c, and the
+ * connection filters.  Returns 0 or a GnuTLS error, logged. */
+int sslx_conn_attach(sslx_conn_t *sc, unsigned flags);
 
 /* Switch the session to another vhost's settings (SNI). */
 int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s);

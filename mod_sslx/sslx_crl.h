@@ -11,6 +11,13 @@
 
 typedef struct sslx_crl_set_t sslx_crl_set_t;
 
+/* SSLXCARevocationCheck (and its proxy twin): a mode, plus a flag. */
+#define SSLX_CRL_NONE               0
+#define SSLX_CRL_LEAF               1
+#define SSLX_CRL_CHAIN              2
+#define SSLX_CRL_MODE_MASK          3
+#define SSLX_CRL_NO_CRL_FOR_CERT_OK 4
+
 /* What the CRLs say of one certificate, worst first where several
  * apply. */
 typedef enum {

@@ -30,6 +30,7 @@
 #include "sslx_handshake.h"
 #include "sslx_log.h"
 #include "sslx_packet.h"
+#include "sslx_proxy.h"
 #include "sslx_vars.h"
 #include "sslx_verify.h"
 #include "sslx_cache.h"
@@ -175,7 +176,9 @@ static void bind_transport(sslx_conn_t *sc)
     gnutls_transport_set_vec_push_function(sc->session, push);
     gnutls_transport_set_pull_function(sc->session, pull);
     gnutls_transport_set_pull_timeout_function(sc->session, pull_timeout);
-    sslx_handshake_setup(sc);
+    if (!sc->client) {
+        sslx_handshake_setup(sc);
+    }
 }
 
 /* ---- handshake ---------------------------------------------------- */
@@ -264,9 +267,14 @@ static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
                       "failed or timed out");
     }
     else {
-        sslx_handshake_log_failure(sc, "handshake failed", rv);
+        if (!sc->client) {
+            sslx_handshake_log_failure(sc, "handshake failed", rv);
+        }
         send_fatal_alert(sc, rv);
         status = APR_ECONNABORTED;
+    }
+    if (sc->client) {
+        sslx_proxy_failed(sc, rv);
     }
     sc->state = SSLX_ST_CLOSED;
     return status;
@@ -293,6 +301,11 @@ static apr_status_t run_handshake(sslx_conn_t *sc)
     for (;;) {
         sc->pull_would_block = 0;
         rv = gnutls_handshake(sc->session);
+        if (rv == GNUTLS_E_SUCCESS && sc->client) {
+            sc->state = SSLX_ST_TRAFFIC;
+            sslx_proxy_handshake_done(sc);
+            return APR_SUCCESS;
+        }
         if (rv == GNUTLS_E_SUCCESS) {
             sc->state = SSLX_ST_TRAFFIC;
             if (sslx_verify_resumed(sc) < 0) {
@@ -321,6 +334,15 @@ static apr_status_t ensure_handshake(sslx_conn_t *sc, apr_read_type_e block)
     apr_status_t rv;
     int plain;
 
+    if (sc->state == SSLX_ST_INIT && sc->client) {
+        bind_transport(sc);
+        sc->state = SSLX_ST_HANDSHAKE;
+        if (sslx_proxy_handshake_start(sc) < 0) {
+            sc->state = SSLX_ST_CLOSED;
+            sc->c->aborted = 1;
+            return APR_ECONNABORTED;
+        }
+    }
     if (sc->state == SSLX_ST_INIT) {
         bind_transport(sc);
         sc->block = APR_BLOCK_READ;
@@ -370,7 +392,12 @@ static apr_status_t record_error(sslx_conn_t *sc, ssize_t n)
     if (sc->in_status != APR_SUCCESS) {
         return sc->in_status;
     }
-    sslx_handshake_log_failure(sc, "reading a TLS record", (int)n);
+    if (sc->client) {
+        sslx_proxy_failed(sc, (int)n);
+    }
+    else {
+        sslx_handshake_log_failure(sc, "reading a TLS record", (int)n);
+    }
     send_fatal_alert(sc, (int)n);
     sc->state = SSLX_ST_CLOSED;
     return APR_ECONNABORTED;

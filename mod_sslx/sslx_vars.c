@@ -481,7 +481,8 @@ static int make_ctx(var_ctx_t *ctx, apr_pool_t *p, conn_rec *c,
 {
     ctx->sc = c ? sslx_conn_get(c) : NULL;
     if (!ctx->sc || ctx->sc->state < SSLX_ST_TRAFFIC
-        || ctx->sc->state == SSLX_ST_PLAIN_HTTP || !ctx->sc->session) {
+        || ctx->sc->state == SSLX_ST_PLAIN_HTTP || !ctx->sc->session
+        || ctx->sc->client) {
         return 0;
     }
     ctx->p = p;

@@ -1,0 +1,185 @@
+/* sslx_proxy_init.c - the GnuTLS objects for TLS to backends, built once
+ * the configuration is read: for every server with SSLXProxyEngine on (in
+ * check_config, so "apachectl -t" reports a bad file) and for every
+ * <Proxy> section with SSLXProxy* settings (when mod_proxy prepares its
+ * sections).  Servers with identical settings share one set of objects.
+ * Everything belongs to pconf.
+ */
+#include "sslx_private.h"
+
+#include <apr_strings.h>
+#include <apr_hash.h>
+#include <apr_optional_hooks.h>
+#include <mod_proxy.h>
+
+#include "sslx_config.h"
+#include "sslx_log.h"
+#include "sslx_proxy.h"
+#include "sslx_proxy_machine.h"
+
+static apr_status_t free_creds(void *data)
+{
+    gnutls_certificate_free_credentials(data);
+    return APR_SUCCESS;
+}
+
+static apr_status_t free_priority(void *data)
+{
+    gnutls_priority_deinit(data);
+    return APR_SUCCESS;
+}
+
+static const char *priority_text(apr_pool_t *p, const sslx_proxy_conf_t *pc)
+{
+    const char *text = pc->priorities ? pc->priorities
+                                      : SSLX_DEFAULT_PRIORITY;
+
+    if (pc->protocol_prio) {
+        text = apr_pstrcat(p, text, ":", pc->protocol_prio, NULL);
+    }
+    if (pc->cipher_prio) {
+        text = apr_pstrcat(p, text, ":", pc->cipher_prio, NULL);
+    }
+    return text;
+}
+
+static const char *load_trust(apr_pool_t *pconf, apr_pool_t *ptemp,
+                              const sslx_proxy_conf_t *pc,
+                              sslx_proxy_tls_t *tls)
+{
+    int mode = sslx_proxy_config_verify_mode(pc);
+    sslx_trust_spec_t spec;
+    const char *err;
+
+    if (!pc->ca_file && !pc->ca_path) {
+        return mode == SSLX_VERIFY_REQUIRE || mode == SSLX_VERIFY_OPTIONAL
+               ? "SSLXProxyVerify needs SSLXProxyCACertificateFile or "
+                 "SSLXProxyCACertificatePath" : NULL;
+    }
+    spec.ca_file = pc->ca_file;
+    spec.ca_path = pc->ca_path;
+    if ((err = sslx_cert_load_trust(pconf, &spec, &tls->trust)) != NULL) {
+        return err;
+    }
+    if (pc->crl_check != SSLX_UNSET && (pc->crl_check & SSLX_CRL_MODE_MASK)) {
+        return sslx_crl_load(pconf, ptemp, pc->crl_file, pc->crl_path,
+                             &tls->crls);
+    }
+    return NULL;
+}
+
+static const char *build(apr_pool_t *pconf, apr_pool_t *ptemp,
+                         const sslx_proxy_conf_t *pc, sslx_proxy_tls_t **ptls)
+{
+    sslx_proxy_tls_t *tls = apr_pcalloc(pconf, sizeof(*tls));
+    const char *prio = priority_text(ptemp, pc), *errpos = NULL, *err;
+    int rv;
+
+    tls->conf = pc;
+    if ((rv = gnutls_certificate_allocate_credentials(&tls->creds)) < 0) {
+        return sslx_log_describe(ptemp, "allocating credentials", rv);
+    }
+    apr_pool_cleanup_register(pconf, tls->creds, free_creds,
+                              apr_pool_cleanup_null);
+    if ((rv = gnutls_priority_init(&tls->priority, prio, &errpos)) < 0) {
+        return apr_psprintf(ptemp, "priority string '%s' rejected at '%s':"
+                            " %s", prio, errpos ? errpos : "",
+                            gnutls_strerror(rv));
+    }
+    apr_pool_cleanup_register(pconf, tls->priority, free_priority,
+                              apr_pool_cleanup_null);
+    if ((err = load_trust(pconf, ptemp, pc, tls)) != NULL) {
+        return err;
+    }
+    if (pc->machine_file || pc->machine_path) {
+        err = sslx_proxy_machine_load(ptemp, tls->creds, pc->machine_file,
+                                      pc->machine_path, pc->machine_chain,
+                                      &tls->machine_certs);
+    }
+    *ptls = tls;
+    return err;
+}
+
+/* Settings that build the same objects have the same identity. */
+static const char *identity_of(apr_pool_t *p, const sslx_proxy_conf_t *pc)
+{
+    return apr_psprintf(p, "%d|%d|%d|%d|%d|%d|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s",
+                        pc->verify_mode, pc->verify_depth, pc->crl_check,
+                        pc->check_peer_name, pc->check_peer_cn,
+                        pc->check_peer_expire, pc->ca_file, pc->ca_path,
+                        pc->crl_file, pc->crl_path, pc->machine_file,
+                        pc->machine_path, pc->machine_chain, pc->priorities,
+                        pc->protocol_prio, pc->cipher_prio);
+}
+
+static int fail(server_rec *s, const char *where, const char *err)
+{
+    ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
+                 SSLXLOGNO(02301) "TLS to backends of %s: %s", where, err);
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+static const char *server_where(apr_pool_t *p, const server_rec *s)
+{
+    return apr_psprintf(p, "server %s (%s:%d)", s->server_hostname,
+                        s->defn_name ? s->defn_name : "main configuration",
+                        s->defn_line_number);
+}
+
+int sslx_proxy_init_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                 apr_pool_t *ptemp, server_rec *s)
+{
+    apr_hash_t *shared = apr_hash_make(ptemp);
+    sslx_proxy_conf_t *pc;
+    const char *id, *err;
+
+    (void)plog;
+    for (; s; s = s->next) {
+        pc = sslx_config_srv(s)->proxy;
+        pc->tls = NULL;
+        if (pc->engine != 1) {
+            continue;
+        }
+        id = identity_of(ptemp, pc);
+        pc->tls = apr_hash_get(shared, id, APR_HASH_KEY_STRING);
+        if (pc->tls) {
+            continue;
+        }
+        if ((err = build(pconf, ptemp, pc, &pc->tls)) != NULL) {
+            return fail(s, server_where(ptemp, s), err);
+        }
+        apr_hash_set(shared, id, APR_HASH_KEY_STRING, pc->tls);
+    }
+    return OK;
+}
+
+/* mod_proxy's section_post_config hook, for each <Proxy> section of
+ * server s: complete the section's settings with the server's, then
+ * build its objects. */
+static int section_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp, server_rec *s,
+                               ap_conf_vector_t *section_config)
+{
+    sslx_dir_conf_t *dc = sslx_config_dir(section_config);
+    sslx_proxy_conf_t *pc = dc ? dc->proxy : NULL;
+    const char *err;
+
+    (void)plog;
+    if (!pc || pc->tls) {
+        return OK;
+    }
+    *pc = *sslx_proxy_config_merge(pconf, sslx_config_srv(s)->proxy, pc);
+    if (pc->engine != 1) {
+        return OK;
+    }
+    if ((err = build(pconf, ptemp, pc, &pc->tls)) != NULL) {
+        return fail(s, pc->where, err);
+    }
+    return OK;
+}
+
+void sslx_proxy_init_register_hooks(void)
+{
+    APR_OPTIONAL_HOOK(proxy, section_post_config, section_post_config,
+                      NULL, NULL, APR_HOOK_MIDDLE);
+}

@@ -1,0 +1,250 @@
+# mod_sslx in front of backends: the reverse proxy.
+#
+# One stand-alone server (the front end, mod_sslx) proxies to backends
+# served by a second httpd with mod_sslx and, where Debian's mod_ssl is
+# installed, a third with mod_ssl.  Each backend server has one port per
+# kind of backend certificate: good, issued by a foreign CA, revoked,
+# expired, issued for another name, and one that requires a client
+# certificate.  A plain http:// backend sits behind the same TLS vhost.
+# What a user sees is checked: the status, the body, and for a refused
+# backend the one log line that names it and the reason.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Digest::SHA qw(sha256_hex);
+use SSLXTest;
+use Time::HiRes qw(sleep);
+
+my $moddir = Apache::Test::vars('sslx_modulesdir');
+my @proxy_mods = qw(mod_proxy.so mod_proxy_http.so mod_proxy_http2.so);
+my @modules = ('sslx', have_modssl() ? ('modssl') : ());
+my @kinds = qw(good foreign revoked expired wrongname needcert);
+
+plan tests => 5 + 19 * @modules,
+    need { 'mod_proxy is needed' => !grep { !-f "$moddir/$_" } @proxy_mods };
+
+my $pki = pki();
+my $docroot = Apache::Test::vars('documentroot');
+my $tconf = Apache::Test::vars('t_conf');
+
+my %cert = (
+    good      => 'localhost.ecdsa',
+    foreign   => 'backend-foreign',
+    revoked   => 'backend-revoked',
+    expired   => 'backend-expired',
+    wrongname => 'a.ecdsa',
+    needcert  => 'localhost.ecdsa',
+);
+my %extra = (
+    needcert => "SSLVerifyClient require\n"
+              . "SSLCACertificateFile $pki/client-ca.crt",
+);
+
+sub common_conf {
+    my($dir) = @_;
+    return <<EOC;
+@{[ standalone_conf_head($dir, 'info sslx:debug') ]}
+ServerName localhost
+DocumentRoot "$docroot"
+TypesConfig "$tconf/mime.types"
+ScriptAlias /cgi/ "$docroot/cgi/"
+<Directory "$docroot/cgi">
+    Options +ExecCGI
+</Directory>
+LogFormat "%p|%H|%{SSL_CLIENT_S_DN_CN}x|%r|%>s" probe
+EOC
+}
+
+# ---- the backends ---------------------------------------------------------
+my(%port, %backend);
+sub start_backend {
+    my $m = shift;
+    my $dir = standalone_dir("proxy-backend-$m");
+    my $x = $m eq 'sslx' ? 'X' : '';
+    my $conf = common_conf($dir);
+    $conf .= "LoadModule ssl_module \"$moddir/mod_ssl.so\"\n"
+           . "SSLSessionCache none\n" if $m eq 'modssl';
+    $conf .= "CustomLog \"$dir/logs/access_log\" probe\n";
+    for my $k (@kinds) {
+        my $p = $port{$m}{$k} = free_port();
+        (my $body = $extra{$k} // '') =~ s/\bSSL(?=[A-Z])/SSL$x/g;
+        $conf .= <<EOV;
+Listen 127.0.0.1:$p
+<VirtualHost 127.0.0.1:$p>
+    Protocols h2 http/1.1
+    SSL${x}Engine on
+    SSL${x}CertificateFile    "$pki/$cert{$k}.crt"
+    SSL${x}CertificateKeyFile "$pki/$cert{$k}.key"
+$body
+</VirtualHost>
+EOV
+    }
+    if ($m eq 'sslx') {
+        $port{plain} = free_port();
+        $conf .= "Listen 127.0.0.1:$port{plain}\n";
+    }
+    write_file("$dir/conf/httpd.conf", $conf);
+    my $h = start_httpd("$dir/conf/httpd.conf", port => $port{$m}{good},
+                        timeout => 30);
+    $h->{dir} = $dir;
+    $backend{$m} = $h;
+    return $h;
+}
+
+# ---- the front end -------------------------------------------------------
+my $fdir = standalone_dir('proxy-front');
+my $fport = free_port();
+my $felog = "$fdir/logs/error_log";
+
+sub routes {
+    my $m = shift;
+    my $out = '';
+    for my $k (@kinds) {
+        $out .= "    ProxyPass /$m/$k/ https://localhost:$port{$m}{$k}/\n";
+    }
+    my $nc = $port{$m}{needcert};
+    my $wn = $port{$m}{wrongname};
+    return $out . <<EOR;
+    ProxyPass /$m/h2/ h2://localhost:$port{$m}{good}/
+    ProxyPass /$m/machine/ https://127.0.0.1:$nc/
+    <Proxy "https://127.0.0.1:$nc/">
+        SSLProxyMachineCertificateFile "$pki/proxy-machine.pem"
+    </Proxy>
+    ProxyPass /$m/anyname/ https://127.0.0.1:$wn/
+    <Proxy "https://127.0.0.1:$wn/">
+        SSLXProxyCheckPeerName off
+    </Proxy>
+EOR
+}
+
+sub start_front {
+    my $mods = join "\n", map { (my $n = $_) =~ s/^mod_(\w+)\.so$/$1_module/;
+                                "LoadModule $n \"$moddir/$_\"" } @proxy_mods;
+    my $routes = join '', map { routes($_) } @modules;
+    write_file("$fdir/conf/httpd.conf", <<EOC);
+@{[ common_conf($fdir) ]}
+$mods
+CustomLog "$fdir/logs/access_log" probe
+ProxyTimeout 15
+Listen 127.0.0.1:$fport
+<VirtualHost 127.0.0.1:$fport>
+    ServerName localhost
+    SSLXEngine on
+    SSLXCertificateFile    "$pki/localhost.ecdsa.crt"
+    SSLXCertificateKeyFile "$pki/localhost.ecdsa.key"
+    SSLXProxyEngine on
+    SSLXProxyVerify require
+    SSLXProxyCACertificateFile "$pki/ca.crt"
+    SSLProxyCARevocationFile "$pki/ca.crl"
+    SSLProxyCARevocationCheck leaf
+    ProxyPass /plain/ http://127.0.0.1:$port{plain}/
+$routes
+</VirtualHost>
+EOC
+    return start_httpd("$fdir/conf/httpd.conf", port => $fport,
+                       timeout => 30);
+}
+
+my $log0 = 0;
+sub front_log_has {
+    my $re = shift;
+    my $deadline = time + 5;
+    while (time < $deadline) {
+        my $log = read_file($felog) // '';
+        return 1 if substr($log, $log0) =~ $re;
+        sleep 0.1;
+    }
+    return 0;
+}
+
+sub get {
+    my($path, @args) = @_;
+    $log0 = -s $felog || 0;
+    return curl_https(port => $fport, path => $path, timeout => 30,
+                      @args);
+}
+
+sub show { my $r = shift; diag("$r->{cmd}\n$r->{code} $r->{err}\n",
+                               substr($r->{body} // '', 0, 300)) }
+
+my $ok_body = read_file("$docroot/ok.txt");
+
+for my $m (@modules) {
+    my $h = start_backend($m);
+    ok($h->{up}, "the $m backend server starts")
+        or diag($h->{stderr}, read_file("$h->{dir}/logs/error_log") // '');
+}
+my $front = start_front();
+ok($front->{up}, 'the front end starts')
+    or diag($front->{stderr}, read_file($felog) // '');
+
+# ---- plain backend behind a TLS vhost -------------------------------------
+my $r = get('/plain/ok.txt');
+is($r->{code}, '200', 'a plain http:// backend answers through the TLS vhost')
+    or show($r);
+is($r->{body}, $ok_body, '... with its page');
+$r = get('/plain/cgi/echo.cgi',
+         args => ['--data-binary', '@' . "$docroot/ok.txt"]);
+like($r->{body} // '', qr/^length=\d+/m, '... and takes a POST') or show($r);
+
+my %refusal = (
+    foreign   => qr/unable to get local issuer certificate/,
+    revoked   => qr/certificate revoked/,
+    expired   => qr/certificate has expired/,
+    wrongname => qr/certificate does not match for hostname localhost/,
+    needcert  => qr/the backend sent alert '[^']+'/,
+);
+
+my $post = join '', map { chr(($_ * 7 + 3) % 256) } 1 .. 200 * 1024;
+my $post_file = "$fdir/post.bin";
+write_file($post_file, $post);
+
+for my $m (@modules) {
+    my $alog = "$backend{$m}{dir}/logs/access_log";
+    $r = get("/$m/good/ok.txt");
+    is($r->{code}, '200', "$m backend, good certificate: 200") or show($r);
+    is($r->{body}, $ok_body, '... with the backend page');
+    for my $k (grep { $refusal{$_} } @kinds) {
+        my $p = $port{$m}{$k};
+        $r = get("/$m/$k/ok.txt");
+        is($r->{code}, '502', "$m backend, $k: 502") or show($r);
+        ok(front_log_has(qr/SSLX02206: TLS to backend localhost \(127\.0\.0\.1:$p\) failed: $refusal{$k}/),
+           "... one log line names the backend and says why")
+            or diag(substr(read_file($felog) // '', $log0));
+    }
+    $r = get("/$m/machine/ok.txt");
+    is($r->{code}, '200',
+       "$m backend requiring a client certificate: 200 with the machine "
+       . 'certificate of the <Proxy> section') or show($r);
+    like(read_file($alog) // '', qr/^\d+\|HTTP\/1\.1\|alice\|GET \/ok\.txt/m,
+         '... which the backend saw (alice)');
+    $r = get("/$m/anyname/ok.txt");
+    is($r->{code}, '200', "$m backend for another name: 200 under "
+       . 'SSLXProxyCheckPeerName off in its <Proxy> section') or show($r);
+    $r = get("/$m/good/cgi/echo.cgi",
+             args => ['--data-binary', "\@$post_file",
+                      '-H', 'Content-Type: application/octet-stream']);
+    is($r->{body} // '', "length=" . length($post) . "\nsha256="
+                         . sha256_hex($post) . "\n",
+       "$m backend: a 200 KiB POST arrives byte for byte") or show($r);
+    $r = get("/$m/h2/ok.txt");
+    is($r->{code}, '200', "$m backend over h2://: 200") or show($r);
+    like(read_file($alog) // '', qr/^\d+\|HTTP\/2\.0\|-\|GET \/ok\.txt/m,
+         '... and the backend served it over HTTP/2');
+}
+
+# ---- configuration errors ---------------------------------------------------
+my $cdir = standalone_dir('proxy-conf');
+write_file("$cdir/conf/httpd.conf", <<EOC);
+@{[ common_conf($cdir) ]}
+LoadModule proxy_module "$moddir/mod_proxy.so"
+SSLXProxyEngine on
+SSLXProxyVerify require
+Listen 127.0.0.1:@{[ free_port() ]}
+EOC
+$r = httpd_configtest("$cdir/conf/httpd.conf");
+ok($r->{rc} != 0 && ($r->{out} . $r->{err})
+       =~ /SSLXProxyVerify needs SSLXProxyCACertificateFile/,
+   'SSLXProxyVerify require without CAs is refused at httpd -t')
+    or diag($r->{out}, $r->{err});
