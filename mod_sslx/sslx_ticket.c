@@ -140,7 +140,7 @@ static apr_status_t wipe_file_key(void *data)
 static int key_file_error(server_rec *s, const char *path, const char *why)
 {
     ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
-                 SSLXLOGNO(01620) "SSLXSessionTicketKeyFile: '%s': %s "
+                 SSLXLOGNO(02001) "SSLXSessionTicketKeyFile: '%s': %s "
                  "(a GnuTLS ticket key file holds exactly %d random bytes)",
                  path, why, KEY_SIZE);
     return HTTP_INTERNAL_SERVER_ERROR;
@@ -201,7 +201,7 @@ static int file_keys(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     ring->ready = 1;
-    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(01621)
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(02002)
                  "session ticket keys derived from %s", path);
     return OK;
 }
@@ -213,7 +213,7 @@ static int fresh_random_key(server_rec *s, apr_pool_t *ptemp,
     int rv;
 
     if ((rv = gnutls_session_ticket_key_generate(&fresh)) < 0) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01622) "%s",
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(02003) "%s",
                      sslx_log_describe(ptemp, "generating the session "
                                        "ticket key", rv));
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -225,12 +225,12 @@ static int fresh_random_key(server_rec *s, apr_pool_t *ptemp,
     gnutls_memset(fresh.data, 0, fresh.size);
     gnutls_free(fresh.data);
     if (!ring->ready) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01623)
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(02004)
                      "GnuTLS made a session ticket key of %u bytes, "
                      "expected %d", fresh.size, KEY_SIZE);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(01624)
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(02005)
                  "generated a new session ticket master key");
     return OK;
 }
@@ -282,7 +282,7 @@ void sslx_ticket_child_init(sslx_ticket_keys_t *keys, apr_pool_t *pchild,
     rv = apr_thread_mutex_create(&keys->lock, APR_THREAD_MUTEX_DEFAULT,
                                  pchild);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SSLXLOGNO(01625)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SSLXLOGNO(02006)
                      "cannot create the ticket key lock; session tickets "
                      "are off in this process");
         keys->ring = NULL;
@@ -305,11 +305,11 @@ void sslx_ticket_monitor(sslx_ticket_keys_t *keys, server_rec *s)
     gen = generation_at(ring, apr_time_now());
     if (gen > ring->gen) {
         if (advance(ring, NULL, gen) < 0) {
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SSLXLOGNO(01626)
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SSLXLOGNO(02007)
                          "cannot rotate the session ticket key");
             return;
         }
-        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(01627)
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(02008)
                      "session ticket key rotated (generation %"
                      APR_INT64_T_FMT ")", gen);
     }
