@@ -1,7 +1,7 @@
 /* sslx_cache.h - session resumption: the inter-process session cache for
- * TLS <= 1.2 session IDs (any mod_socache provider) and the session
- * ticket master key shared by all children (TLS 1.2 tickets, TLS 1.3
- * resumption).
+ * TLS <= 1.2 session IDs (any mod_socache provider), and per session the
+ * switch for session tickets (TLS 1.2 tickets, TLS 1.3 resumption), with
+ * the keys sslx_ticket.c keeps.
  *
  * The server-wide state is prepared in post_config and hung off every
  * vhost's server record ("cache" in sslx_srv_conf_t); a session picks up
@@ -36,8 +36,8 @@ typedef struct sslx_cache_t sslx_cache_t;
 /* pre_config: register the "sslx-cache" mutex type. */
 int sslx_cache_pre_config(apr_pool_t *pconf);
 
-/* post_config: ticket master key (retained data or key file), socache
- * init, global mutex; publishes the state on every server record. */
+/* post_config: the ticket keys (through sslx_ticket.c), socache init,
+ * global mutex; publishes the state on every server record. */
 int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s);
 

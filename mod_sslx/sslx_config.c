@@ -28,12 +28,6 @@ sslx_dir_conf_t *sslx_config_dir(const ap_conf_vector_t *dir_config)
     return ap_get_module_config(dir_config, &sslx_module);
 }
 
-const char *sslx_config_where(apr_pool_t *p, const sslx_origin_t *o)
-{
-    return apr_psprintf(p, "%s:%d", o->file ? o->file : "(unknown)",
-                        o->line);
-}
-
 void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
 {
     sslx_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
@@ -612,7 +606,11 @@ static const char *set_session_cache(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
-/* Seconds; TLS 1.3 caps a ticket's lifetime at 7 days (RFC 8446). */
+/* The longest a session may live, in seconds: TLS 1.3 caps a ticket's
+ * lifetime at 7 days (RFC 8446, 4.6.1). */
+#define SSLX_MAX_SESSION_LIFETIME 604800
+
+/* Seconds, at most SSLX_MAX_SESSION_LIFETIME. */
 static const char *set_session_timeout(cmd_parms *cmd, void *dc,
                                        const char *arg)
 {
@@ -625,10 +623,11 @@ static const char *set_session_timeout(cmd_parms *cmd, void *dc,
     }
     errno = 0;
     secs = apr_strtoi64(arg, &end, 10);
-    if (errno || end == arg || *end || secs < 0 || secs > 604800) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": expected seconds "
-                           "from 0 to 604800 (7 days), not '", arg, "'",
-                           NULL);
+    if (errno || end == arg || *end || secs < 0
+        || secs > SSLX_MAX_SESSION_LIFETIME) {
+        return apr_psprintf(cmd->pool, "%s: expected seconds from 0 to %d "
+                            "(7 days), not '%s'", cmd->cmd->name,
+                            SSLX_MAX_SESSION_LIFETIME, arg);
     }
     sslx_config_srv(cmd->server)->session_timeout = (int)secs;
     return NULL;
@@ -679,8 +678,7 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
-/* "off", or seconds: at least one, at most the 7 days TLS 1.3 allows a
- * ticket to live. */
+/* "off", or seconds: at least one, at most SSLX_MAX_SESSION_LIFETIME. */
 static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
                                        const char *arg)
 {
@@ -698,10 +696,11 @@ static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
     }
     errno = 0;
     secs = apr_strtoi64(arg, &end, 10);
-    if (errno || end == arg || *end || secs < 1 || secs > 604800) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": expected 'off' or "
-                           "seconds from 1 to 604800 (7 days), not '", arg,
-                           "'", NULL);
+    if (errno || end == arg || *end || secs < 1
+        || secs > SSLX_MAX_SESSION_LIFETIME) {
+        return apr_psprintf(cmd->pool, "%s: expected 'off' or seconds from "
+                            "1 to %d (7 days), not '%s'", cmd->cmd->name,
+                            SSLX_MAX_SESSION_LIFETIME, arg);
     }
     sslx_config_srv(cmd->server)->ticket_rotation = (int)secs;
     return NULL;

@@ -22,6 +22,10 @@ typedef struct {
     gnutls_x509_crt_t crt;
 } sslx_leaf_t;
 
+/* Bytes of the session cache key prefix that stands for a vhost's TLS
+ * settings (sslx_tls_t.session_context). */
+#define SSLX_SESSION_CONTEXT_SIZE 16
+
 /* Everything a connection needs from its vhost, built at check_config. */
 typedef struct {
     gnutls_certificate_credentials_t creds;
@@ -43,7 +47,7 @@ typedef struct {
     /* Sessions belong to the TLS settings they were made under: each
      * distinct identity has its own ticket key (sslx_ticket.c) and its
      * own prefix in the session cache (sslx_cache.c). */
-    unsigned char session_context[16];
+    unsigned char session_context[SSLX_SESSION_CONTEXT_SIZE];
 } sslx_tls_t;
 
 typedef struct {
@@ -175,9 +179,6 @@ void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv);
 
 sslx_srv_conf_t *sslx_config_srv(const server_rec *s);
 sslx_dir_conf_t *sslx_config_dir(const ap_conf_vector_t *dir_config);
-
-/* "file:line" of an origin, for messages. */
-const char *sslx_config_where(apr_pool_t *p, const sslx_origin_t *o);
 
 /* Effective SSLXOptions of a request's directory configuration. */
 int sslx_config_options(const sslx_dir_conf_t *dc);
