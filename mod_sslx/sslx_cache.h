@@ -53,9 +53,10 @@ int sslx_cache_monitor(apr_pool_t *p, server_rec *s);
 /* Apply vhost s's resumption settings to a server session of c: cache
  * callbacks, lifetime and, when on, session tickets.  Call it once the
  * vhost is final (the ClientHello hook, after SNI); calling it again for
- * the same session is harmless.  ticket_name: the first 16 bytes of the
- * ticket the client offers, or NULL.  Returns 0 or a GnuTLS error code,
- * which it has logged. */
+ * the same session is harmless.  ticket_name: the first
+ * SSLX_TICKET_NAME_SIZE bytes (sslx_ticket.h) of the ticket the client
+ * offers, or NULL.  Returns 0 or a GnuTLS error code, which it has
+ * logged. */
 int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
                             server_rec *s, const unsigned char *ticket_name);
 

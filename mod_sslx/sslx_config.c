@@ -16,7 +16,9 @@
 #include <ap_provider.h>
 
 #include "sslx_config.h"
+#include "sslx_cert.h"
 #include "sslx_compat.h"
+#include "sslx_ticket.h"
 
 sslx_srv_conf_t *sslx_config_srv(const server_rec *s)
 {
@@ -82,11 +84,9 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
                                             : base->cert_pairs;
     if (add->priorities) {
         sc->priorities = add->priorities;
-        sc->priorities_origin = add->priorities_origin;
     }
     else {
         sc->priorities = base->priorities;
-        sc->priorities_origin = base->priorities_origin;
     }
     sc->protocol_prio = add->protocol_prio ? add->protocol_prio
                                            : base->protocol_prio;
@@ -358,7 +358,6 @@ static const char *set_priorities(cmd_parms *cmd, void *dc, const char *arg)
         return err;
     }
     sc->priorities = arg;
-    note_origin(&sc->priorities_origin, cmd);
     return NULL;
 }
 

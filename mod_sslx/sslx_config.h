@@ -13,7 +13,6 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "sslx_cert.h"
 
 /* A certificate the vhost presents, parsed once at configuration time:
  * SSL_SERVER_* are read from it on every connection that uses it. */
@@ -55,7 +54,6 @@ typedef struct {
     int engine;                     /* SSLX_UNSET, 0, 1 */
     apr_array_header_t *cert_pairs; /* of sslx_cert_pair_t */
     const char *priorities;         /* SSLXPriorities, NULL: default */
-    sslx_origin_t priorities_origin;
     const char *protocol_prio;      /* SSLXProtocol as a priority fragment */
     const char *cipher_prio;        /* SSLXCipherSuite as a fragment */
     int honor_cipher_order;         /* SSLX_UNSET, 0, 1 */
@@ -99,8 +97,6 @@ typedef struct {
 #define SSLX_DEFAULT_VERIFY_DEPTH   1
 #define SSLX_DEFAULT_RENEG_BUFFER   (128 * 1024)
 
-/* Size of a GnuTLS session ticket master key (and of its key file). */
-#define SSLX_TICKET_KEY_SIZE 64
 
 /* SSLXOptions bits. */
 #define SSLX_OPT_STD_ENV_VARS      (1 << 0)
