@@ -67,8 +67,8 @@ static apr_int64_t generation_at(const key_ring_t *ring, apr_time_t now)
 static int hmac(const unsigned char *key, const void *text, size_t len,
                 unsigned char out[SSLX_TICKET_KEY_SIZE])
 {
-    return gnutls_hmac_fast(GNUTLS_MAC_SHA512, key, SSLX_TICKET_KEY_SIZE, text, len,
-                            out);
+    return gnutls_hmac_fast(GNUTLS_MAC_SHA512, key, SSLX_TICKET_KEY_SIZE,
+                            text, len, out);
 }
 
 static void put_be64(unsigned char *p, apr_int64_t n)
@@ -316,7 +316,8 @@ void sslx_ticket_monitor(sslx_ticket_keys_t *keys, server_rec *s)
 /* ---- per session ------------------------------------------------------ */
 
 /* Copies the generation keys out, moving the ring forward first. */
-static int snapshot(sslx_ticket_keys_t *keys, unsigned char cur[SSLX_TICKET_KEY_SIZE],
+static int snapshot(sslx_ticket_keys_t *keys,
+                    unsigned char cur[SSLX_TICKET_KEY_SIZE],
                     unsigned char prev[SSLX_TICKET_KEY_SIZE], int *have_prev)
 {
     key_ring_t *ring = keys->ring;
@@ -364,7 +365,8 @@ int sslx_ticket_session_key(sslx_ticket_keys_t *keys, const char *settings,
                             int lifetime, const unsigned char *ticket_name,
                             unsigned char out[SSLX_TICKET_KEY_SIZE])
 {
-    unsigned char cur[SSLX_TICKET_KEY_SIZE], prev[SSLX_TICKET_KEY_SIZE], older[SSLX_TICKET_KEY_SIZE];
+    unsigned char cur[SSLX_TICKET_KEY_SIZE], prev[SSLX_TICKET_KEY_SIZE];
+    unsigned char older[SSLX_TICKET_KEY_SIZE];
     size_t len = strlen(settings);
     int have_prev = 0, rv;
 
