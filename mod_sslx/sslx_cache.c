@@ -29,6 +29,8 @@
 #include <gnutls/crypto.h>
 
 #include "sslx_cache.h"
+#include "sslx_config.h"
+#include "sslx_init.h"
 #include "sslx_log.h"
 #include "sslx_ticket.h"
 

@@ -13,8 +13,7 @@
 #include <apr_global_mutex.h>
 #include <ap_socache.h>
 #include <gnutls/gnutls.h>
-
-#include "sslx_config.h"
+#include <httpd.h>
 
 /* Mutex type, configurable with "Mutex ... sslx-cache". */
 #define SSLX_CACHE_MUTEX_TYPE "sslx-cache"

@@ -3,7 +3,7 @@
  * The records are filled by the directive handlers in sslx_config.c and
  * merged the way mod_ssl merges its own.  What post-config work derives
  * from them (credentials, priority caches) hangs off the server record in
- * "tls", owned by pconf.
+ * "tls" (sslx_tls_t, which sslx_init.c builds), owned by pconf.
  */
 #ifndef SSLX_CONFIG_H
 #define SSLX_CONFIG_H
@@ -11,44 +11,8 @@
 #include <apr_tables.h>
 #include <ap_socache.h>
 #include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
-
-/* A certificate the vhost presents, parsed once at configuration time:
- * SSL_SERVER_* are read from it on every connection that uses it. */
-typedef struct {
-    gnutls_datum_t der;
-    gnutls_x509_crt_t crt;
-} sslx_leaf_t;
-
-/* Bytes of the session cache key prefix that stands for a vhost's TLS
- * settings (sslx_tls_t.session_context). */
-#define SSLX_SESSION_CONTEXT_SIZE 16
-
-/* Everything a connection needs from its vhost, built at check_config. */
-typedef struct {
-    gnutls_certificate_credentials_t creds;
-    gnutls_priority_t priority;
-    const char *priority_text;
-    apr_array_header_t *leaves;     /* sslx_leaf_t, one per pair */
-    /* Two vhosts with equal identities present the same certificates
-     * under the same rules: a request may move between them (no 421). */
-    const char *identity;
-    /* Client certificates are verified against these CAs, and with
-     * SSLXCARevocationCheck against these CRLs (sslx_crl.c); NULL when
-     * not configured. */
-    gnutls_x509_trust_list_t trust;
-    struct sslx_crl_set_t *crls;
-    unsigned min_version;           /* lowest enabled, wire form 0x0303 */
-    /* Renegotiation must be a full handshake: same priorities, but no
-     * ticket may stand in for the certificate being asked for. */
-    gnutls_priority_t reneg_priority;
-    /* Sessions belong to the TLS settings they were made under: each
-     * distinct identity has its own ticket key (sslx_ticket.c) and its
-     * own prefix in the session cache (sslx_cache.c). */
-    unsigned char session_context[SSLX_SESSION_CONTEXT_SIZE];
-} sslx_tls_t;
-
+/* A server's (vhost's) configuration. */
 typedef struct {
     server_rec *server;
     int engine;                     /* SSLX_UNSET, 0, 1 */
@@ -58,7 +22,7 @@ typedef struct {
     const char *cipher_prio;        /* SSLXCipherSuite as a fragment */
     int honor_cipher_order;         /* SSLX_UNSET, 0, 1 */
     int strict_sni;                 /* SSLX_UNSET, 0, 1 */
-    sslx_tls_t *tls;                /* NULL when TLS is off for the vhost */
+    struct sslx_tls_t *tls;         /* sslx_init.h; NULL when TLS is off */
     /* Session resumption (sslx_cache.c).  The cache and the key file are
      * server-wide: only the main server's record holds them. */
     const char *cache_spec;         /* SSLXSessionCache text */

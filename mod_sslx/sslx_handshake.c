@@ -17,6 +17,7 @@
 
 #include "sslx_cache.h"
 #include "sslx_handshake.h"
+#include "sslx_config.h"
 #include "sslx_log.h"
 #include "sslx_ticket.h"
 

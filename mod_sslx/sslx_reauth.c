@@ -18,6 +18,7 @@
 #include <http_request.h>
 
 #include "sslx_reauth.h"
+#include "sslx_config.h"
 #include "sslx_conn.h"
 #include "sslx_io.h"
 #include "sslx_verify.h"

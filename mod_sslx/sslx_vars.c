@@ -24,6 +24,7 @@
 #include <mod_log_config.h>
 
 #include "sslx_vars.h"
+#include "sslx_config.h"
 #include "sslx_compat.h"
 #include "sslx_verify.h"
 #include "sslx_x509.h"

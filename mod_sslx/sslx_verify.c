@@ -15,6 +15,7 @@
 #include <gnutls/x509.h>
 
 #include "sslx_verify.h"
+#include "sslx_config.h"
 #include "sslx_crl.h"
 #include "sslx_log.h"
 #include "sslx_x509.h"
