@@ -83,19 +83,38 @@ static apr_status_t crt_cleanup(void *data)
     return APR_SUCCESS;
 }
 
-gnutls_x509_crt_t sslx_x509_import(apr_pool_t *p, const gnutls_datum_t *der)
+static gnutls_x509_crt_t crt_import(apr_pool_t *p,
+                                    const gnutls_datum_t *data,
+                                    gnutls_x509_crt_fmt_t format)
 {
     gnutls_x509_crt_t crt;
 
-    if (der == NULL || gnutls_x509_crt_init(&crt) < 0) {
+    if (gnutls_x509_crt_init(&crt) < 0) {
         return NULL;
     }
-    if (gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER) < 0) {
+    if (gnutls_x509_crt_import(crt, data, format) < 0) {
         gnutls_x509_crt_deinit(crt);
         return NULL;
     }
     apr_pool_cleanup_register(p, crt, crt_cleanup, apr_pool_cleanup_null);
     return crt;
+}
+
+gnutls_x509_crt_t sslx_x509_import(apr_pool_t *p, const gnutls_datum_t *der)
+{
+    return der ? crt_import(p, der, GNUTLS_X509_FMT_DER) : NULL;
+}
+
+gnutls_x509_crt_t sslx_x509_import_pem(apr_pool_t *p, const char *pem)
+{
+    gnutls_datum_t d;
+
+    if (pem == NULL || *pem == '\0') {
+        return NULL;
+    }
+    d.data = (unsigned char *)pem;
+    d.size = (unsigned int)strlen(pem);
+    return crt_import(p, &d, GNUTLS_X509_FMT_PEM);
 }
 
 const char *sslx_x509_version(apr_pool_t *p, gnutls_x509_crt_t crt)
