@@ -609,26 +609,37 @@ static const char *set_session_cache(cmd_parms *cmd, void *dc,
  * lifetime at 7 days (RFC 8446, 4.6.1). */
 #define SSLX_MAX_SESSION_LIFETIME 604800
 
-/* Seconds, at most SSLX_MAX_SESSION_LIFETIME. */
-static const char *set_session_timeout(cmd_parms *cmd, void *dc,
-                                       const char *arg)
+/* arg as whole seconds from min to SSLX_MAX_SESSION_LIFETIME into
+ * *psecs; -1 when it is anything else. */
+static int parse_seconds(const char *arg, int min, int *psecs)
 {
     apr_int64_t secs;
     char *end;
 
+    errno = 0;
+    secs = apr_strtoi64(arg, &end, 10);
+    if (errno || end == arg || *end || secs < min
+        || secs > SSLX_MAX_SESSION_LIFETIME) {
+        return -1;
+    }
+    *psecs = (int)secs;
+    return 0;
+}
+
+/* Seconds, at most SSLX_MAX_SESSION_LIFETIME. */
+static const char *set_session_timeout(cmd_parms *cmd, void *dc,
+                                       const char *arg)
+{
     (void)dc;
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    errno = 0;
-    secs = apr_strtoi64(arg, &end, 10);
-    if (errno || end == arg || *end || secs < 0
-        || secs > SSLX_MAX_SESSION_LIFETIME) {
+    if (parse_seconds(arg, 0,
+                      &sslx_config_srv(cmd->server)->session_timeout) < 0) {
         return apr_psprintf(cmd->pool, "%s: expected seconds from 0 to %d "
                             "(7 days), not '%s'", cmd->cmd->name,
                             SSLX_MAX_SESSION_LIFETIME, arg);
     }
-    sslx_config_srv(cmd->server)->session_timeout = (int)secs;
     return NULL;
 }
 
@@ -681,9 +692,7 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
 static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
                                        const char *arg)
 {
-    apr_int64_t secs;
     const char *err;
-    char *end;
 
     (void)dc;
     if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
@@ -693,15 +702,12 @@ static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
         sslx_config_srv(cmd->server)->ticket_rotation = 0;
         return NULL;
     }
-    errno = 0;
-    secs = apr_strtoi64(arg, &end, 10);
-    if (errno || end == arg || *end || secs < 1
-        || secs > SSLX_MAX_SESSION_LIFETIME) {
+    if (parse_seconds(arg, 1,
+                      &sslx_config_srv(cmd->server)->ticket_rotation) < 0) {
         return apr_psprintf(cmd->pool, "%s: expected 'off' or seconds from "
                             "1 to %d (7 days), not '%s'", cmd->cmd->name,
                             SSLX_MAX_SESSION_LIFETIME, arg);
     }
-    sslx_config_srv(cmd->server)->ticket_rotation = (int)secs;
     return NULL;
 }
 

@@ -264,6 +264,17 @@ static apr_array_header_t *dn_avas(apr_pool_t *p, gnutls_x509_crt_t crt,
     }
 }
 
+/* "<type>=" for an AVA: OpenSSL's short name of its type, else the
+ * dotted OID.  Returns the short name, NULL when there is none. */
+static const char *put_type(sslx_asn1_buf_t *sb, const sslx_dn_ava_t *e)
+{
+    const char *name = sslx_oid_attr_short_name(e->oid);
+
+    sslx_asn1_puts(sb, name ? name : e->oid);
+    sslx_asn1_put(sb, "=", 1);
+    return name;
+}
+
 /* X509_NAME_print_ex(XN_FLAG_RFC2253 [& ~ASN1_STRFLGS_ESC_MSB]): RDNs
  * last first, AVAs inside an RDN last first too, as OpenSSL walks them. */
 static const char *dn_oneline(apr_pool_t *p, gnutls_x509_crt_t crt,
@@ -284,11 +295,9 @@ static const char *dn_oneline(apr_pool_t *p, gnutls_x509_crt_t crt,
         if (i < avas->nelts - 1) {
             sslx_asn1_puts(&sb, e->rdn == (e + 1)->rdn ? "+" : ",");
         }
-        name = sslx_oid_attr_short_name(e->oid);
-        sslx_asn1_puts(&sb, name ? name : e->oid);
-        sslx_asn1_put(&sb, "=", 1);
+        name = put_type(&sb, e);
         if (sslx_asn1_print(&sb, &e->ava.value, e->ava.value_tag,
-                      name ? flags : flags | SSLX_ASN1_DUMP_ALL) < 0) {
+                            name ? flags : flags | SSLX_ASN1_DUMP_ALL) < 0) {
             break;              /* OpenSSL leaves what it printed so far */
         }
     }
@@ -342,7 +351,6 @@ const char *sslx_x509_dn_legacy(apr_pool_t *p, gnutls_x509_crt_t crt,
 {
     apr_array_header_t *avas = dn_avas(p, crt, which);
     const sslx_dn_ava_t *e;
-    const char *name;
     sslx_asn1_buf_t sb;
     int i;
 
@@ -353,9 +361,7 @@ const char *sslx_x509_dn_legacy(apr_pool_t *p, gnutls_x509_crt_t crt,
     for (i = 0; i < avas->nelts; i++) {
         e = &APR_ARRAY_IDX(avas, i, sslx_dn_ava_t);
         sslx_asn1_puts(&sb, (i > 0 && e->rdn == (e - 1)->rdn) ? "+" : "/");
-        name = sslx_oid_attr_short_name(e->oid);
-        sslx_asn1_puts(&sb, name ? name : e->oid);
-        sslx_asn1_put(&sb, "=", 1);
+        put_type(&sb, e);
         put_legacy_value(&sb, &e->ava.value, e->ava.value_tag);
     }
     return sb.buf;
