@@ -14,11 +14,11 @@
 
 #include <gnutls/gnutls.h>
 
-#include "sslx_compat.h"
+#include "sslx_cipher.h"
 
 typedef struct {
     unsigned char id[2];
-    unsigned char flags;        /* SSLX_COMPAT_CS_* */
+    unsigned char flags;        /* SSLX_CIPHER_* */
     const char *name;           /* OpenSSL's name */
 } sslx_cipher_name_t;
 
@@ -35,13 +35,13 @@ typedef struct {
  * as OpenSSL names it with the GOST engine (no strength class: without
  * the engine OpenSSL's aliases never select it).  GnuTLS's 18
  * CAMELLIA-GCM suites have no OpenSSL name and are not here. */
-#define V3  SSLX_COMPAT_CS_SSLV3
-#define V10 SSLX_COMPAT_CS_TLSV1
-#define V12 SSLX_COMPAT_CS_TLSV1_2
-#define V13 SSLX_COMPAT_CS_TLSV1_3
-#define HI  SSLX_COMPAT_CS_HIGH
-#define MED SSLX_COMPAT_CS_MEDIUM
-#define ND  SSLX_COMPAT_CS_NOTDEFAULT
+#define V3  SSLX_CIPHER_SSLV3
+#define V10 SSLX_CIPHER_TLSV1
+#define V12 SSLX_CIPHER_TLSV1_2
+#define V13 SSLX_CIPHER_TLSV1_3
+#define HI  SSLX_CIPHER_HIGH
+#define MED SSLX_CIPHER_MEDIUM
+#define ND  SSLX_CIPHER_NOTDEFAULT
 
 static const sslx_cipher_name_t cipher_names[] = {
     { { 0x00, 0x01 }, V3,             "NULL-MD5" },
@@ -252,8 +252,8 @@ static const sslx_cipher_name_t *cipher_find(const unsigned char id[2])
     return NULL;
 }
 
-const char *sslx_compat_cipher_openssl_info(const unsigned char id[2],
-                                            unsigned int *flags)
+const char *sslx_cipher_openssl_info(const unsigned char id[2],
+                                     unsigned int *flags)
 {
     const sslx_cipher_name_t *e = cipher_find(id);
 
@@ -263,7 +263,7 @@ const char *sslx_compat_cipher_openssl_info(const unsigned char id[2],
     return e ? e->name : NULL;
 }
 
-const char *sslx_compat_cipher_openssl_name(const unsigned char id[2])
+const char *sslx_cipher_openssl_name(const unsigned char id[2])
 {
     const sslx_cipher_name_t *e = cipher_find(id);
 
@@ -277,8 +277,7 @@ const char *sslx_compat_cipher_openssl_name(const unsigned char id[2])
  * the suite is the AEAD cipher alone (its table entries have no key
  * exchange and the MAC "AEAD"), while gnutls_kx_get reports the (EC)DHE
  * or PSK mode used.  The scan stops at the match, within ~190 entries. */
-int sslx_compat_session_cipher_id(gnutls_session_t session,
-                                  unsigned char id[2])
+int sslx_cipher_session_id(gnutls_session_t session, unsigned char id[2])
 {
     gnutls_protocol_t version = gnutls_protocol_get_version(session);
     gnutls_cipher_algorithm_t cipher = gnutls_cipher_get(session);

@@ -19,6 +19,7 @@
 #include <gnutls/gnutls.h>
 
 #include "sslx_compat.h"
+#include "sslx_cipher.h"
 
 /* ------------------------------------------------------------------ */
 /* SSLProtocol                                                          */
@@ -246,9 +247,9 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
 /* A class no GnuTLS suite is in: aliases for what GnuTLS lacks. */
 #define X_NONE      0x80000000u
 
-#define CS_VERSION  (SSLX_COMPAT_CS_SSLV3 | SSLX_COMPAT_CS_TLSV1 \
-                     | SSLX_COMPAT_CS_TLSV1_2)
-#define CS_STRENGTH (SSLX_COMPAT_CS_HIGH | SSLX_COMPAT_CS_MEDIUM)
+#define CS_VERSION  (SSLX_CIPHER_SSLV3 | SSLX_CIPHER_TLSV1 \
+                     | SSLX_CIPHER_TLSV1_2)
+#define CS_STRENGTH (SSLX_CIPHER_HIGH | SSLX_CIPHER_MEDIUM)
 
 enum { F_KX, F_AUTH, F_ENC, F_MAC, F_VER, F_STRENGTH, F_DEFAULT, F_N };
 
@@ -267,9 +268,9 @@ typedef struct {
 static const cs_alias_t cs_aliases[] = {
     { "ALL",                 0, 0, E_ALL & ~E_NULL, 0, 0, 0, 0 },
     { "COMPLEMENTOFALL",     0, 0, E_NULL, 0, 0, 0, 0 },
-    { "COMPLEMENTOFDEFAULT", 0, 0, 0, 0, 0, 0, SSLX_COMPAT_CS_NOTDEFAULT },
-    { "HIGH",   0, 0, 0, 0, 0, SSLX_COMPAT_CS_HIGH, 0 },
-    { "MEDIUM", 0, 0, 0, 0, 0, SSLX_COMPAT_CS_MEDIUM, 0 },
+    { "COMPLEMENTOFDEFAULT", 0, 0, 0, 0, 0, 0, SSLX_CIPHER_NOTDEFAULT },
+    { "HIGH",   0, 0, 0, 0, 0, SSLX_CIPHER_HIGH, 0 },
+    { "MEDIUM", 0, 0, 0, 0, 0, SSLX_CIPHER_MEDIUM, 0 },
     { "kRSA",       K_RSA, 0, 0, 0, 0, 0, 0 },
     { "RSA",        K_RSA, A_RSA, 0, 0, 0, 0, 0 },
     { "kDHE",       K_DHE, 0, 0, 0, 0, 0, 0 },
@@ -321,10 +322,10 @@ static const cs_alias_t cs_aliases[] = {
     { "SHA",        0, 0, 0, M_SHA1, 0, 0, 0 },
     { "SHA256",     0, 0, 0, M_SHA256, 0, 0, 0 },
     { "SHA384",     0, 0, 0, M_SHA384, 0, 0, 0 },
-    { "SSLv3",      0, 0, 0, 0, SSLX_COMPAT_CS_SSLV3, 0, 0 },
-    { "TLSv1",      0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1, 0, 0 },
-    { "TLSv1.0",    0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1, 0, 0 },
-    { "TLSv1.2",    0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1_2, 0, 0 },
+    { "SSLv3",      0, 0, 0, 0, SSLX_CIPHER_SSLV3, 0, 0 },
+    { "TLSv1",      0, 0, 0, 0, SSLX_CIPHER_TLSV1, 0, 0 },
+    { "TLSv1.0",    0, 0, 0, 0, SSLX_CIPHER_TLSV1, 0, 0 },
+    { "TLSv1.2",    0, 0, 0, 0, SSLX_CIPHER_TLSV1_2, 0, 0 },
     /* OpenSSL's old names of two suites, still understood by it */
     { "EDH-DSS-DES-CBC3-SHA", K_DHE, A_DSS, E_3DES, M_SHA1, 0, 0, 0 },
     { "EDH-RSA-DES-CBC3-SHA", K_DHE, A_RSA, E_3DES, M_SHA1, 0, 0, 0 }
@@ -456,7 +457,7 @@ static void cs_classify(cs_suite_t *s, unsigned int flags)
 {
     memset(&s->cls, 0, sizeof(s->cls));
     s->cls.id = ((unsigned int)s->id[0] << 8 | s->id[1]) + 1;
-    if (!s->name || (flags & SSLX_COMPAT_CS_TLSV1_3)
+    if (!s->name || (flags & SSLX_CIPHER_TLSV1_3)
         || s->kx == GNUTLS_KX_VKO_GOST_12) {
         return;
     }
@@ -464,7 +465,7 @@ static void cs_classify(cs_suite_t *s, unsigned int flags)
     cs_class_enc(s->cipher, s->mac, &s->cls);
     s->cls.f[F_VER] = flags & CS_VERSION;
     s->cls.f[F_STRENGTH] = flags & CS_STRENGTH;
-    s->cls.f[F_DEFAULT] = flags & SSLX_COMPAT_CS_NOTDEFAULT;
+    s->cls.f[F_DEFAULT] = flags & SSLX_CIPHER_NOTDEFAULT;
 }
 
 /* Every suite GnuTLS knows, none of them selected yet. */
@@ -489,7 +490,7 @@ static void cs_load(cs_eval_t *ev)
 
         gnutls_cipher_suite_info(n, s->id, &s->kx, &s->cipher, &s->mac,
                                  &min);
-        s->name = sslx_compat_cipher_openssl_info(s->id, &flags);
+        s->name = sslx_cipher_openssl_info(s->id, &flags);
         cs_classify(s, flags);
     }
 }

@@ -25,7 +25,7 @@
 
 #include "sslx_vars.h"
 #include "sslx_config.h"
-#include "sslx_compat.h"
+#include "sslx_cipher.h"
 #include "sslx_verify.h"
 #include "sslx_x509.h"
 #include "sslx_version.h"
@@ -70,8 +70,8 @@ static const char *var_cipher(const var_ctx_t *ctx)
     unsigned char id[2];
 
     if (!f->cipher) {
-        if (sslx_compat_session_cipher_id(ctx->sc->session, id) == 0) {
-            f->cipher = sslx_compat_cipher_openssl_name(id);
+        if (sslx_cipher_session_id(ctx->sc->session, id) == 0) {
+            f->cipher = sslx_cipher_openssl_name(id);
         }
         if (!f->cipher) {
             f->cipher = gnutls_ciphersuite_get(ctx->sc->session);
