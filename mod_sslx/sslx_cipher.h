@@ -6,6 +6,7 @@
 #ifndef SSLX_CIPHER_H
 #define SSLX_CIPHER_H
 
+#include <apr.h>
 #include <gnutls/gnutls.h>
 
 /* The OpenSSL name of the negotiated cipher suite, as mod_ssl's
@@ -17,27 +18,50 @@
  * a static table: cheap enough to call per connection. */
 const char *sslx_cipher_openssl_name(const unsigned char id[2]);
 
-/* What OpenSSL's cipher-list language knows of a suite beyond its
- * algorithms, as `openssl ciphers` reports it: the minimum protocol
- * version OpenSSL gives the suite (matched by the SSLv3, TLSv1 and
- * TLSv1.2 aliases), its strength class (HIGH, MEDIUM) and whether
- * OpenSSL's DEFAULT leaves it out (COMPLEMENTOFDEFAULT). */
-#define SSLX_CIPHER_SSLV3      0x01
-#define SSLX_CIPHER_TLSV1      0x02
-#define SSLX_CIPHER_TLSV1_2    0x04
-#define SSLX_CIPHER_TLSV1_3    0x08
-#define SSLX_CIPHER_HIGH       0x10
-#define SSLX_CIPHER_MEDIUM     0x20
-#define SSLX_CIPHER_NOTDEFAULT 0x40
-
-/* As sslx_cipher_openssl_name(), and sets *flags (when flags is
- * not NULL) to the suite's SSLX_CIPHER_* bits, 0 when not found. */
-const char *sslx_cipher_openssl_info(const unsigned char id[2],
-                                     unsigned int *flags);
-
 /* The two IANA id bytes of the suite a session negotiated.  Returns 0,
  * or GNUTLS_E_INVALID_REQUEST when no handshake has completed or GnuTLS
  * reports algorithms that match none of its suites. */
 int sslx_cipher_session_id(gnutls_session_t session, unsigned char id[2]);
+
+/* OpenSSL's classes of a suite: the fields its cipher-list aliases
+ * select by, each a set of bits (one bit per class): key exchange
+ * (kECDHE), authentication (aRSA), cipher (AES128), MAC (SHA256),
+ * minimum protocol version (TLSv1.2), strength (HIGH, MEDIUM) and
+ * whether OpenSSL's DEFAULT leaves the suite out (COMPLEMENTOFDEFAULT). */
+enum {
+    SSLX_CIPHER_F_KX,
+    SSLX_CIPHER_F_AUTH,
+    SSLX_CIPHER_F_ENC,
+    SSLX_CIPHER_F_MAC,
+    SSLX_CIPHER_F_VER,
+    SSLX_CIPHER_F_STRENGTH,
+    SSLX_CIPHER_F_DEFAULT,
+    SSLX_CIPHER_F_N
+};
+
+typedef struct {
+    apr_uint32_t f[SSLX_CIPHER_F_N];
+} sslx_cipher_class_t;
+
+/* A class bit no suite has: a pattern field holding it matches nothing. */
+#define SSLX_CIPHER_NO_CLASS 0x80000000u
+
+/* The classes of the GnuTLS suite with IANA id `id` and the algorithms
+ * gnutls_cipher_suite_info() gives for it.  TLS 1.3 suites, suites
+ * without an OpenSSL name and suites OpenSSL gives no strength class
+ * without an engine (GOST) get all fields 0, so that no alias selects
+ * them, only their name, as in OpenSSL. */
+void sslx_cipher_classify(const unsigned char id[2], gnutls_kx_algorithm_t kx,
+                          gnutls_cipher_algorithm_t cipher,
+                          gnutls_mac_algorithm_t mac,
+                          sslx_cipher_class_t *cls);
+
+/* An alias of OpenSSL's cipher-list language (ALL, HIGH, kECDHE, aRSA,
+ * AES128, SHA256, TLSv1.2, COMPLEMENTOFDEFAULT, ...) as a pattern: a
+ * suite matches when, in every field where the pattern is not 0, it has
+ * a bit of the pattern's.  Aliases for what GnuTLS does not have (LOW,
+ * IDEA, ARIA, ...) match no suite.  Returns 1 and fills *pattern, or 0
+ * when name is no alias (case matters, as in OpenSSL). */
+int sslx_cipher_alias(const char *name, sslx_cipher_class_t *pattern);
 
 #endif /* SSLX_CIPHER_H */
