@@ -1,4 +1,4 @@
-# Configuration mistakes (DESIGN.md section 2, first row): httpd -t, or
+# Configuration mistakes: httpd -t, or
 # startup, fails with a message naming the directive, the file and the
 # reason; an expired certificate only warns.  Each case is a small config
 # of its own, checked with the same httpd binary the suite uses.
