@@ -1,5 +1,7 @@
-/* mod_sslx.c - the module record and its hooks.  Each hook is a thin
- * wrapper around the subsystem that owns the phase; no logic lives here.
+/* mod_sslx.c - the module record and its hooks.  Each hook is registered
+ * straight to the function of the subsystem that owns the phase; the one
+ * function here, pre_config, only calls three of them in turn.  No logic
+ * lives here.
  */
 #include "sslx_private.h"
 

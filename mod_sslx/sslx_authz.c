@@ -41,33 +41,14 @@
 
 /* ---- the client certificate, from any TLS module ------------------- */
 
-static apr_status_t crt_cleanup(void *crt)
-{
-    gnutls_x509_crt_deinit(crt);
-    return APR_SUCCESS;
-}
-
 /* c's client certificate, imported from p; NULL when there is none. */
 static gnutls_x509_crt_t peer_cert(apr_pool_t *p, server_rec *s,
                                    conn_rec *c, request_rec *r)
 {
-    const char *pem;
-    gnutls_datum_t d;
-    gnutls_x509_crt_t crt;
+    const char *pem = ap_ssl_var_lookup(p, s ? s : c->base_server, c, r,
+                                        "SSL_CLIENT_CERT");
 
-    pem = ap_ssl_var_lookup(p, s ? s : c->base_server, c, r,
-                            "SSL_CLIENT_CERT");
-    if (pem == NULL || *pem == '\0' || gnutls_x509_crt_init(&crt) < 0) {
-        return NULL;
-    }
-    d.data = (unsigned char *)pem;
-    d.size = (unsigned int)strlen(pem);
-    if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM) < 0) {
-        gnutls_x509_crt_deinit(crt);
-        return NULL;
-    }
-    apr_pool_cleanup_register(p, crt, crt_cleanup, apr_pool_cleanup_null);
-    return crt;
+    return sslx_x509_import_pem(p, pem);
 }
 
 static const char *client_var(request_rec *r, const char *name)

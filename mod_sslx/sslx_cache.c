@@ -1,6 +1,7 @@
 /* sslx_cache.c - session resumption.  Owns the session cache behind
- * GnuTLS's session database callbacks, the session ticket master key and
- * the per-session switches that use them.
+ * GnuTLS's session database callbacks and the per-session switches for
+ * resumption: cache callbacks, session lifetime, tickets on or off.  The
+ * ticket keys are sslx_ticket.c's; this file asks it for a session's key.
  *
  * GnuTLS splits resumption in two.  TLS <= 1.2 session IDs are looked up
  * through gnutls_db_* callbacks, which we serve from the mod_socache
@@ -28,6 +29,8 @@
 #include <gnutls/crypto.h>
 
 #include "sslx_cache.h"
+#include "sslx_config.h"
+#include "sslx_init.h"
 #include "sslx_log.h"
 #include "sslx_ticket.h"
 
@@ -47,7 +50,8 @@ typedef struct {
     int timeout;                /* seconds */
     int tickets_on;             /* tickets enabled on this session */
     int no_resume;              /* a renegotiation: never resume */
-    const unsigned char *context; /* 16 bytes: the vhost's TLS settings */
+    const unsigned char *context; /* SSLX_SESSION_CONTEXT_SIZE bytes: the
+                                   * vhost's TLS settings */
 } sess_ctx_t;
 
 int sslx_cache_pre_config(apr_pool_t *pconf)
@@ -285,11 +289,11 @@ void sslx_cache_register_hooks(void)
 static unsigned char *context_key(apr_pool_t *p, const sess_ctx_t *ctx,
                                   const gnutls_datum_t *id, unsigned *plen)
 {
-    unsigned char *key = apr_palloc(p, 16 + id->size);
+    unsigned char *key = apr_palloc(p, SSLX_SESSION_CONTEXT_SIZE + id->size);
 
-    memcpy(key, ctx->context, 16);
-    memcpy(key + 16, id->data, id->size);
-    *plen = 16 + id->size;
+    memcpy(key, ctx->context, SSLX_SESSION_CONTEXT_SIZE);
+    memcpy(key + SSLX_SESSION_CONTEXT_SIZE, id->data, id->size);
+    *plen = SSLX_SESSION_CONTEXT_SIZE + id->size;
     return key;
 }
 
@@ -465,7 +469,8 @@ void sslx_cache_forbid_resumption(gnutls_session_t session)
     }
 }
 
-/* Each distinct set of TLS settings gets its own 16-byte prefix in the
+/* Each distinct set of TLS settings gets its own prefix (the first
+ * SSLX_SESSION_CONTEXT_SIZE bytes of a hash of its identity) in the
  * session cache (and its own ticket key, sslx_ticket.c). */
 static int derive_contexts(apr_pool_t *pconf, server_rec *s)
 {

@@ -1,7 +1,7 @@
 /* sslx_cache.h - session resumption: the inter-process session cache for
- * TLS <= 1.2 session IDs (any mod_socache provider) and the session
- * ticket master key shared by all children (TLS 1.2 tickets, TLS 1.3
- * resumption).
+ * TLS <= 1.2 session IDs (any mod_socache provider), and per session the
+ * switch for session tickets (TLS 1.2 tickets, TLS 1.3 resumption), with
+ * the keys sslx_ticket.c keeps.
  *
  * The server-wide state is prepared in post_config and hung off every
  * vhost's server record ("cache" in sslx_srv_conf_t); a session picks up
@@ -13,8 +13,7 @@
 #include <apr_global_mutex.h>
 #include <ap_socache.h>
 #include <gnutls/gnutls.h>
-
-#include "sslx_config.h"
+#include <httpd.h>
 
 /* Mutex type, configurable with "Mutex ... sslx-cache". */
 #define SSLX_CACHE_MUTEX_TYPE "sslx-cache"
@@ -36,8 +35,8 @@ typedef struct sslx_cache_t sslx_cache_t;
 /* pre_config: register the "sslx-cache" mutex type. */
 int sslx_cache_pre_config(apr_pool_t *pconf);
 
-/* post_config: ticket master key (retained data or key file), socache
- * init, global mutex; publishes the state on every server record. */
+/* post_config: the ticket keys (through sslx_ticket.c), socache init,
+ * global mutex; publishes the state on every server record. */
 int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s);
 
@@ -53,9 +52,10 @@ int sslx_cache_monitor(apr_pool_t *p, server_rec *s);
 /* Apply vhost s's resumption settings to a server session of c: cache
  * callbacks, lifetime and, when on, session tickets.  Call it once the
  * vhost is final (the ClientHello hook, after SNI); calling it again for
- * the same session is harmless.  ticket_name: the first 16 bytes of the
- * ticket the client offers, or NULL.  Returns 0 or a GnuTLS error code,
- * which it has logged. */
+ * the same session is harmless.  ticket_name: the first
+ * SSLX_TICKET_NAME_SIZE bytes (sslx_ticket.h) of the ticket the client
+ * offers, or NULL.  Returns 0 or a GnuTLS error code, which it has
+ * logged. */
 int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
                             server_rec *s, const unsigned char *ticket_name);
 

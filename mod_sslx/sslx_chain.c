@@ -81,28 +81,34 @@ static verdict_t chain_problem(unsigned status, unsigned nsent,
     return VERDICT_OK;
 }
 
-/* ... and these the last. */
+/* ... and these the last, the first that applies in this order. */
+static const struct {
+    unsigned status;
+    const char *reason;
+    int alert;
+} validity_problems[] = {
+    { GNUTLS_CERT_REVOKED, "certificate revoked",
+      GNUTLS_A_CERTIFICATE_REVOKED },
+    { GNUTLS_CERT_SIGNATURE_FAILURE, "certificate signature failure",
+      GNUTLS_A_DECRYPT_ERROR },
+    { GNUTLS_CERT_NOT_ACTIVATED, "certificate is not yet valid",
+      GNUTLS_A_BAD_CERTIFICATE },
+    { GNUTLS_CERT_EXPIRED, "certificate has expired",
+      GNUTLS_A_CERTIFICATE_EXPIRED },
+    { GNUTLS_CERT_INSECURE_ALGORITHM,
+      "CA signature digest algorithm too weak", GNUTLS_A_BAD_CERTIFICATE }
+};
+
 static verdict_t validity_problem(unsigned status)
 {
-    if (status & GNUTLS_CERT_REVOKED) {
-        return verdict("certificate revoked",
-                       GNUTLS_A_CERTIFICATE_REVOKED);
-    }
-    if (status & GNUTLS_CERT_SIGNATURE_FAILURE) {
-        return verdict("certificate signature failure",
-                       GNUTLS_A_DECRYPT_ERROR);
-    }
-    if (status & GNUTLS_CERT_NOT_ACTIVATED) {
-        return verdict("certificate is not yet valid",
-                       GNUTLS_A_BAD_CERTIFICATE);
-    }
-    if (status & GNUTLS_CERT_EXPIRED) {
-        return verdict("certificate has expired",
-                       GNUTLS_A_CERTIFICATE_EXPIRED);
-    }
-    if (status & GNUTLS_CERT_INSECURE_ALGORITHM) {
-        return verdict("CA signature digest algorithm too weak",
-                       GNUTLS_A_BAD_CERTIFICATE);
+    size_t i;
+
+    for (i = 0; i < sizeof(validity_problems) / sizeof(validity_problems[0]);
+         i++) {
+        if (status & validity_problems[i].status) {
+            return verdict(validity_problems[i].reason,
+                           validity_problems[i].alert);
+        }
     }
     return status ? verdict("certificate verification failed",
                             GNUTLS_A_BAD_CERTIFICATE)

@@ -8,7 +8,9 @@
  * and OpenSSL cipher lists into "-CIPHER-ALL:-MAC-ALL:-KX-ALL:+...".  It
  * owns the semantics of both languages as mod_ssl and OpenSSL 3 define
  * them, and says so when a value cannot be expressed in GnuTLS terms.
- * Pure string work on APR pools; the suite facts live in sslx_cipher.c.
+ * Pure string work on APR pools.  What OpenSSL knows of each suite (its
+ * name and classes) and its aliases live in sslx_cipher.c; this file
+ * evaluates the language with them.
  */
 
 #include <string.h>
@@ -19,6 +21,7 @@
 #include <gnutls/gnutls.h>
 
 #include "sslx_compat.h"
+#include "sslx_cipher.h"
 
 /* ------------------------------------------------------------------ */
 /* SSLProtocol                                                          */
@@ -149,9 +152,9 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
  * case-sensitive, as in OpenSSL.  Understood: every OpenSSL suite name
  * of a suite GnuTLS can negotiate (sslx_cipher.c), the TLS 1.3 names,
  * DEFAULT (first word only), ALL, COMPLEMENTOFALL, COMPLEMENTOFDEFAULT,
- * HIGH, MEDIUM, the key exchange, authentication, cipher and MAC aliases
- * (kRSA RSA aRSA kDHE kEDH DH DHE EDH ADH kECDHE kEECDH ECDH ECDHE EECDH
- * AECDH aECDSA ECDSA aDSS DSS aNULL PSK kPSK kRSAPSK kDHEPSK kECDHEPSK
+ * HIGH, MEDIUM, the key exchange, authentication, cipher and MAC
+ * aliases (kRSA RSA aRSA kDHE kEDH DH DHE EDH ADH kECDHE kEECDH ECDH ECDHE
+ * EECDH AECDH aECDSA ECDSA aDSS DSS aNULL PSK kPSK kRSAPSK kDHEPSK kECDHEPSK
  * aPSK SRP kSRP aSRP eNULL NULL AES AES128 AES256 AESGCM AESCCM AESCCM8
  * CAMELLIA CAMELLIA128 CAMELLIA256 CHACHA20 CBC 3DES RC4 MD5 SHA1 SHA
  * SHA256 SHA384), the version aliases SSLv3, TLSv1, TLSv1.0 and TLSv1.2,
@@ -196,154 +199,12 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
  * TLS 1.3), and mod_sslx gives GnuTLS no SRP or PSK credentials, without
  * which they are never negotiated anyway. */
 
-/* OpenSSL's classes, one bit each, per field of a suite. */
-#define K_RSA       0x0001
-#define K_DHE       0x0002
-#define K_ECDHE     0x0004
-#define K_PSK       0x0008
-#define K_RSAPSK    0x0010
-#define K_DHEPSK    0x0020
-#define K_ECDHEPSK  0x0040
-#define K_SRP       0x0080
-#define K_ANYPSK    (K_PSK | K_RSAPSK | K_DHEPSK | K_ECDHEPSK)
-
-#define A_RSA       0x0001
-#define A_DSS       0x0002
-#define A_ECDSA     0x0004
-#define A_NULL      0x0008
-#define A_PSK       0x0010
-#define A_SRP       0x0020
-#define A_ALL       0x003f
-
-#define E_NULL          0x0001
-#define E_RC4           0x0002
-#define E_3DES          0x0004
-#define E_AES128        0x0008
-#define E_AES256        0x0010
-#define E_AES128GCM     0x0020
-#define E_AES256GCM     0x0040
-#define E_AES128CCM     0x0080
-#define E_AES256CCM     0x0100
-#define E_AES128CCM8    0x0200
-#define E_AES256CCM8    0x0400
-#define E_CAMELLIA128   0x0800
-#define E_CAMELLIA256   0x1000
-#define E_CHACHA20      0x2000
-#define E_ALL           0x3fff
-#define E_AESGCM        (E_AES128GCM | E_AES256GCM)
-#define E_AESCCM8       (E_AES128CCM8 | E_AES256CCM8)
-#define E_AESCCM        (E_AES128CCM | E_AES256CCM | E_AESCCM8)
-#define E_AES           (E_AES128 | E_AES256 | E_AESGCM | E_AESCCM)
-#define E_CAMELLIA      (E_CAMELLIA128 | E_CAMELLIA256)
-#define E_CBC           (E_3DES | E_AES128 | E_AES256 | E_CAMELLIA)
-
-#define M_MD5       0x0001
-#define M_SHA1      0x0002
-#define M_SHA256    0x0004
-#define M_SHA384    0x0008
-#define M_AEAD      0x0010
-
-/* A class no GnuTLS suite is in: aliases for what GnuTLS lacks. */
-#define X_NONE      0x80000000u
-
-#define CS_VERSION  (SSLX_COMPAT_CS_SSLV3 | SSLX_COMPAT_CS_TLSV1 \
-                     | SSLX_COMPAT_CS_TLSV1_2)
-#define CS_STRENGTH (SSLX_COMPAT_CS_HIGH | SSLX_COMPAT_CS_MEDIUM)
-
-enum { F_KX, F_AUTH, F_ENC, F_MAC, F_VER, F_STRENGTH, F_DEFAULT, F_N };
-
-/* A search pattern, or a suite's own classes: for a pattern, 0 in a
- * field matches anything and id 0 any suite. */
+/* A search pattern, or a suite's own classes: for a pattern, a class
+ * field of 0 matches anything and id 0 any suite. */
 typedef struct {
-    apr_uint32_t f[F_N];
+    sslx_cipher_class_t cls;
     unsigned int id;            /* (id[0] << 8 | id[1]) + 1, or 0 */
 } cs_mask_t;
-
-typedef struct {
-    const char *name;
-    apr_uint32_t kx, auth, enc, mac, ver, strength, deflt;
-} cs_alias_t;
-
-static const cs_alias_t cs_aliases[] = {
-    { "ALL",                 0, 0, E_ALL & ~E_NULL, 0, 0, 0, 0 },
-    { "COMPLEMENTOFALL",     0, 0, E_NULL, 0, 0, 0, 0 },
-    { "COMPLEMENTOFDEFAULT", 0, 0, 0, 0, 0, 0, SSLX_COMPAT_CS_NOTDEFAULT },
-    { "HIGH",   0, 0, 0, 0, 0, SSLX_COMPAT_CS_HIGH, 0 },
-    { "MEDIUM", 0, 0, 0, 0, 0, SSLX_COMPAT_CS_MEDIUM, 0 },
-    { "kRSA",       K_RSA, 0, 0, 0, 0, 0, 0 },
-    { "RSA",        K_RSA, A_RSA, 0, 0, 0, 0, 0 },
-    { "kDHE",       K_DHE, 0, 0, 0, 0, 0, 0 },
-    { "kEDH",       K_DHE, 0, 0, 0, 0, 0, 0 },
-    { "DH",         K_DHE, 0, 0, 0, 0, 0, 0 },
-    { "DHE",        K_DHE, A_ALL & ~A_NULL, 0, 0, 0, 0, 0 },
-    { "EDH",        K_DHE, A_ALL & ~A_NULL, 0, 0, 0, 0, 0 },
-    { "ADH",        K_DHE, A_NULL, 0, 0, 0, 0, 0 },
-    { "kECDHE",     K_ECDHE, 0, 0, 0, 0, 0, 0 },
-    { "kEECDH",     K_ECDHE, 0, 0, 0, 0, 0, 0 },
-    { "ECDH",       K_ECDHE, 0, 0, 0, 0, 0, 0 },
-    { "ECDHE",      K_ECDHE, A_ALL & ~A_NULL, 0, 0, 0, 0, 0 },
-    { "EECDH",      K_ECDHE, A_ALL & ~A_NULL, 0, 0, 0, 0, 0 },
-    { "AECDH",      K_ECDHE, A_NULL, 0, 0, 0, 0, 0 },
-    { "PSK",        K_ANYPSK, 0, 0, 0, 0, 0, 0 },
-    { "kPSK",       K_PSK, 0, 0, 0, 0, 0, 0 },
-    { "kRSAPSK",    K_RSAPSK, 0, 0, 0, 0, 0, 0 },
-    { "kDHEPSK",    K_DHEPSK, 0, 0, 0, 0, 0, 0 },
-    { "kECDHEPSK",  K_ECDHEPSK, 0, 0, 0, 0, 0, 0 },
-    { "SRP",        K_SRP, 0, 0, 0, 0, 0, 0 },
-    { "kSRP",       K_SRP, 0, 0, 0, 0, 0, 0 },
-    { "aRSA",       0, A_RSA, 0, 0, 0, 0, 0 },
-    { "aDSS",       0, A_DSS, 0, 0, 0, 0, 0 },
-    { "DSS",        0, A_DSS, 0, 0, 0, 0, 0 },
-    { "aECDSA",     0, A_ECDSA, 0, 0, 0, 0, 0 },
-    { "ECDSA",      0, A_ECDSA, 0, 0, 0, 0, 0 },
-    { "aNULL",      0, A_NULL, 0, 0, 0, 0, 0 },
-    { "aPSK",       0, A_PSK, 0, 0, 0, 0, 0 },
-    { "aSRP",       0, A_SRP, 0, 0, 0, 0, 0 },
-    { "eNULL",      0, 0, E_NULL, 0, 0, 0, 0 },
-    { "NULL",       0, 0, E_NULL, 0, 0, 0, 0 },
-    { "RC4",        0, 0, E_RC4, 0, 0, 0, 0 },
-    { "3DES",       0, 0, E_3DES, 0, 0, 0, 0 },
-    { "AES",        0, 0, E_AES, 0, 0, 0, 0 },
-    { "AES128", 0, 0, E_AES128 | E_AES128GCM | E_AES128CCM | E_AES128CCM8,
-      0, 0, 0, 0 },
-    { "AES256", 0, 0, E_AES256 | E_AES256GCM | E_AES256CCM | E_AES256CCM8,
-      0, 0, 0, 0 },
-    { "AESGCM",     0, 0, E_AESGCM, 0, 0, 0, 0 },
-    { "AESCCM",     0, 0, E_AESCCM, 0, 0, 0, 0 },
-    { "AESCCM8",    0, 0, E_AESCCM8, 0, 0, 0, 0 },
-    { "CAMELLIA",   0, 0, E_CAMELLIA, 0, 0, 0, 0 },
-    { "CAMELLIA128", 0, 0, E_CAMELLIA128, 0, 0, 0, 0 },
-    { "CAMELLIA256", 0, 0, E_CAMELLIA256, 0, 0, 0, 0 },
-    { "CHACHA20",   0, 0, E_CHACHA20, 0, 0, 0, 0 },
-    { "CBC",        0, 0, E_CBC, 0, 0, 0, 0 },
-    { "MD5",        0, 0, 0, M_MD5, 0, 0, 0 },
-    { "SHA1",       0, 0, 0, M_SHA1, 0, 0, 0 },
-    { "SHA",        0, 0, 0, M_SHA1, 0, 0, 0 },
-    { "SHA256",     0, 0, 0, M_SHA256, 0, 0, 0 },
-    { "SHA384",     0, 0, 0, M_SHA384, 0, 0, 0 },
-    { "SSLv3",      0, 0, 0, 0, SSLX_COMPAT_CS_SSLV3, 0, 0 },
-    { "TLSv1",      0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1, 0, 0 },
-    { "TLSv1.0",    0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1, 0, 0 },
-    { "TLSv1.2",    0, 0, 0, 0, SSLX_COMPAT_CS_TLSV1_2, 0, 0 },
-    /* OpenSSL's old names of two suites, still understood by it */
-    { "EDH-DSS-DES-CBC3-SHA", K_DHE, A_DSS, E_3DES, M_SHA1, 0, 0, 0 },
-    { "EDH-RSA-DES-CBC3-SHA", K_DHE, A_RSA, E_3DES, M_SHA1, 0, 0, 0 }
-};
-
-#define CS_ALIASES_N (sizeof(cs_aliases) / sizeof(cs_aliases[0]))
-
-/* OpenSSL aliases (current or of older releases) for things GnuTLS does
- * not have: they match nothing. */
-static const char *const cs_nothing[] = {
-    "LOW", "EXP", "EXPORT", "EXPORT40", "EXPORT56", "SSLv2", "DES", "RC2",
-    "IDEA", "SEED", "ARIA", "ARIA128", "ARIA256", "ARIAGCM", "GOST",
-    "GOST94", "GOST89MAC", "GOST12", "kGOST", "kGOST18", "aGOST",
-    "aGOST01", "aGOST12", "kDH", "kDHr", "kDHd", "aDH", "kECDH", "kECDHr",
-    "kECDHe", "aECDH", "KRB5", "kKRB5", "aKRB5", "FZA", "kFZA", "aFZA",
-    "eFZA", "DTLSv1", "DTLSv1.0", "DTLSv1.2"
-};
-
-#define CS_NOTHING_N (sizeof(cs_nothing) / sizeof(cs_nothing[0]))
 
 /* What separates words, as in OpenSSL (plus tabs). */
 #define CS_SEPARATORS ":,; \t"
@@ -355,7 +216,7 @@ typedef struct {
     gnutls_kx_algorithm_t kx;   /* GNUTLS_KX_UNKNOWN for TLS 1.3 */
     gnutls_cipher_algorithm_t cipher;
     gnutls_mac_algorithm_t mac;
-    cs_mask_t cls;              /* all 0: no alias selects it */
+    cs_mask_t mask;             /* classes all 0: only its name selects it */
     unsigned int seq;           /* when it was (last) added; 0: not on */
     int killed;                 /* removed by "!" */
     const char *removed_by;     /* the "-"/"!" word that took it out */
@@ -368,105 +229,6 @@ typedef struct {
     unsigned int seq;
 } cs_eval_t;
 
-/* OpenSSL's classes of a GnuTLS key exchange: fields kx and auth. */
-static void cs_class_kx(gnutls_kx_algorithm_t kx, cs_mask_t *m)
-{
-    static const struct {
-        gnutls_kx_algorithm_t kx;
-        apr_uint32_t k, a;
-    } map[] = {
-        { GNUTLS_KX_RSA, K_RSA, A_RSA },
-        { GNUTLS_KX_DHE_RSA, K_DHE, A_RSA },
-        { GNUTLS_KX_DHE_DSS, K_DHE, A_DSS },
-        { GNUTLS_KX_ANON_DH, K_DHE, A_NULL },
-        { GNUTLS_KX_ECDHE_RSA, K_ECDHE, A_RSA },
-        { GNUTLS_KX_ECDHE_ECDSA, K_ECDHE, A_ECDSA },
-        { GNUTLS_KX_ANON_ECDH, K_ECDHE, A_NULL },
-        { GNUTLS_KX_PSK, K_PSK, A_PSK },
-        { GNUTLS_KX_RSA_PSK, K_RSAPSK, A_RSA },
-        { GNUTLS_KX_DHE_PSK, K_DHEPSK, A_PSK },
-        { GNUTLS_KX_ECDHE_PSK, K_ECDHEPSK, A_PSK },
-        { GNUTLS_KX_SRP, K_SRP, A_SRP },
-        { GNUTLS_KX_SRP_RSA, K_SRP, A_RSA },
-        { GNUTLS_KX_SRP_DSS, K_SRP, A_DSS }
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-        if (map[i].kx == kx) {
-            m->f[F_KX] = map[i].k;
-            m->f[F_AUTH] = map[i].a;
-            return;
-        }
-    }
-}
-
-/* OpenSSL's classes of a GnuTLS cipher and MAC: fields enc and mac. */
-static void cs_class_enc(gnutls_cipher_algorithm_t cipher,
-                         gnutls_mac_algorithm_t mac, cs_mask_t *m)
-{
-    static const struct {
-        gnutls_cipher_algorithm_t cipher;
-        apr_uint32_t e;
-    } ciphers[] = {
-        { GNUTLS_CIPHER_NULL, E_NULL },
-        { GNUTLS_CIPHER_ARCFOUR_128, E_RC4 },
-        { GNUTLS_CIPHER_3DES_CBC, E_3DES },
-        { GNUTLS_CIPHER_AES_128_CBC, E_AES128 },
-        { GNUTLS_CIPHER_AES_256_CBC, E_AES256 },
-        { GNUTLS_CIPHER_AES_128_GCM, E_AES128GCM },
-        { GNUTLS_CIPHER_AES_256_GCM, E_AES256GCM },
-        { GNUTLS_CIPHER_AES_128_CCM, E_AES128CCM },
-        { GNUTLS_CIPHER_AES_256_CCM, E_AES256CCM },
-        { GNUTLS_CIPHER_AES_128_CCM_8, E_AES128CCM8 },
-        { GNUTLS_CIPHER_AES_256_CCM_8, E_AES256CCM8 },
-        { GNUTLS_CIPHER_CAMELLIA_128_CBC, E_CAMELLIA128 },
-        { GNUTLS_CIPHER_CAMELLIA_256_CBC, E_CAMELLIA256 },
-        { GNUTLS_CIPHER_CHACHA20_POLY1305, E_CHACHA20 }
-    };
-    static const struct {
-        gnutls_mac_algorithm_t mac;
-        apr_uint32_t m;
-    } macs[] = {
-        { GNUTLS_MAC_MD5, M_MD5 },
-        { GNUTLS_MAC_SHA1, M_SHA1 },
-        { GNUTLS_MAC_SHA256, M_SHA256 },
-        { GNUTLS_MAC_SHA384, M_SHA384 },
-        { GNUTLS_MAC_AEAD, M_AEAD }
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++) {
-        if (ciphers[i].cipher == cipher) {
-            m->f[F_ENC] = ciphers[i].e;
-        }
-    }
-    for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
-        if (macs[i].mac == mac) {
-            m->f[F_MAC] = macs[i].m;
-        }
-    }
-}
-
-/* A suite's classes.  TLS 1.3 suites, suites without an OpenSSL name and
- * suites OpenSSL gives no strength class without an engine (GOST) keep
- * all fields 0, so that only their name can select them, as in OpenSSL
- * where no alias selects a TLS 1.3 suite. */
-static void cs_classify(cs_suite_t *s, unsigned int flags)
-{
-    memset(&s->cls, 0, sizeof(s->cls));
-    s->cls.id = ((unsigned int)s->id[0] << 8 | s->id[1]) + 1;
-    if (!s->name || (flags & SSLX_COMPAT_CS_TLSV1_3)
-        || s->kx == GNUTLS_KX_VKO_GOST_12) {
-        return;
-    }
-    cs_class_kx(s->kx, &s->cls);
-    cs_class_enc(s->cipher, s->mac, &s->cls);
-    s->cls.f[F_VER] = flags & CS_VERSION;
-    s->cls.f[F_STRENGTH] = flags & CS_STRENGTH;
-    s->cls.f[F_DEFAULT] = flags & SSLX_COMPAT_CS_NOTDEFAULT;
-}
-
 /* Every suite GnuTLS knows, none of them selected yet. */
 static void cs_load(cs_eval_t *ev)
 {
@@ -475,7 +237,6 @@ static void cs_load(cs_eval_t *ev)
     gnutls_cipher_algorithm_t cipher;
     gnutls_mac_algorithm_t mac;
     gnutls_protocol_t min;
-    unsigned int flags;
     int n;
 
     for (n = 0; gnutls_cipher_suite_info(n, id, &kx, &cipher, &mac, &min);
@@ -489,35 +250,10 @@ static void cs_load(cs_eval_t *ev)
 
         gnutls_cipher_suite_info(n, s->id, &s->kx, &s->cipher, &s->mac,
                                  &min);
-        s->name = sslx_compat_cipher_openssl_info(s->id, &flags);
-        cs_classify(s, flags);
+        s->name = sslx_cipher_openssl_name(s->id);
+        s->mask.id = ((unsigned int)s->id[0] << 8 | s->id[1]) + 1;
+        sslx_cipher_classify(s->id, s->kx, s->cipher, s->mac, &s->mask.cls);
     }
-}
-
-/* The pattern of an OpenSSL alias; 0 when name is none. */
-static int cs_alias_mask(const char *name, cs_mask_t *a)
-{
-    size_t i;
-
-    for (i = 0; i < CS_ALIASES_N; i++) {
-        if (!strcmp(name, cs_aliases[i].name)) {
-            a->f[F_KX] = cs_aliases[i].kx;
-            a->f[F_AUTH] = cs_aliases[i].auth;
-            a->f[F_ENC] = cs_aliases[i].enc;
-            a->f[F_MAC] = cs_aliases[i].mac;
-            a->f[F_VER] = cs_aliases[i].ver;
-            a->f[F_STRENGTH] = cs_aliases[i].strength;
-            a->f[F_DEFAULT] = cs_aliases[i].deflt;
-            return 1;
-        }
-    }
-    for (i = 0; i < CS_NOTHING_N; i++) {
-        if (!strcmp(name, cs_nothing[i])) {
-            a->f[F_ENC] = X_NONE;
-            return 1;
-        }
-    }
-    return 0;
 }
 
 /* The pattern of an OpenSSL suite name; 0 when name is none. */
@@ -528,7 +264,7 @@ static int cs_suite_mask(const cs_eval_t *ev, const char *name,
 
     for (i = 0; i < ev->n; i++) {
         if (ev->suites[i].name && !strcmp(name, ev->suites[i].name)) {
-            a->id = ev->suites[i].cls.id;
+            a->id = ev->suites[i].mask.id;
             return 1;
         }
     }
@@ -539,19 +275,21 @@ static int cs_suite_mask(const cs_eval_t *ev, const char *name,
  * field keeps what both allow, and an empty field matches nothing. */
 static void cs_mask_narrow(cs_mask_t *m, const cs_mask_t *a)
 {
+    apr_uint32_t *mf = m->cls.f;
+    const apr_uint32_t *af = a->cls.f;
     int i;
 
-    for (i = 0; i < F_N; i++) {
-        if (a->f[i] && m->f[i]) {
-            m->f[i] &= a->f[i];
-            m->f[i] = m->f[i] ? m->f[i] : X_NONE;
+    for (i = 0; i < SSLX_CIPHER_F_N; i++) {
+        if (af[i] && mf[i]) {
+            mf[i] &= af[i];
+            mf[i] = mf[i] ? mf[i] : SSLX_CIPHER_NO_CLASS;
         }
-        else if (a->f[i]) {
-            m->f[i] = a->f[i];
+        else if (af[i]) {
+            mf[i] = af[i];
         }
     }
     if (a->id && m->id && a->id != m->id) {
-        m->f[F_ENC] = X_NONE;
+        mf[SSLX_CIPHER_F_ENC] = SSLX_CIPHER_NO_CLASS;
     }
     m->id = a->id ? a->id : m->id;
 }
@@ -564,7 +302,7 @@ static int cs_mask_name(cs_eval_t *ev, const char *name, cs_mask_t *m,
     cs_mask_t a;
 
     memset(&a, 0, sizeof(a));
-    if (!cs_alias_mask(name, &a) && !cs_suite_mask(ev, name, &a)) {
+    if (!sslx_cipher_alias(name, &a.cls) && !cs_suite_mask(ev, name, &a)) {
         *perr = apr_psprintf(ev->p, "'%s' is neither an OpenSSL cipher "
                              "suite GnuTLS supports nor a cipher alias "
                              "that can be translated (names are "
@@ -602,11 +340,11 @@ static int cs_match(const cs_mask_t *m, const cs_suite_t *s)
 {
     int i;
 
-    if (m->id && m->id != s->cls.id) {
+    if (m->id && m->id != s->mask.id) {
         return 0;
     }
-    for (i = 0; i < F_N; i++) {
-        if (m->f[i] && !(m->f[i] & s->cls.f[i])) {
+    for (i = 0; i < SSLX_CIPHER_F_N; i++) {
+        if (m->cls.f[i] && !(m->cls.f[i] & s->mask.cls.f[i])) {
             return 0;
         }
     }

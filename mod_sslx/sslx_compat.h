@@ -1,15 +1,13 @@
-/* sslx_compat.h - mod_ssl's spellings, translated for GnuTLS.
+/* sslx_compat.h - mod_ssl's SSLProtocol and SSLCipherSuite, translated
+ * into GnuTLS priority text (sslx_compat.c).
  *
- * Pure string work: SSLProtocol and SSLCipherSuite arguments -> GnuTLS
- * priority text (sslx_compat.c), and GnuTLS cipher suites -> the OpenSSL
- * names mod_ssl puts in SSL_CIPHER (sslx_cipher.c).  Nothing here touches
- * httpd's configuration structures.
+ * Pure string work: nothing here touches httpd's configuration
+ * structures.
  */
 #ifndef SSLX_COMPAT_H
 #define SSLX_COMPAT_H
 
 #include <apr_pools.h>
-#include <gnutls/gnutls.h>
 
 /* Translate SSLProtocol words (argc/argv as given to the directive:
  * "all", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3", "SSLv3", each optionally
@@ -45,38 +43,5 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
 const char *sslx_compat_cipher_priority(apr_pool_t *p,
                                         const char *openssl_spec,
                                         const char **perr);
-
-/* The OpenSSL name of the negotiated cipher suite, as mod_ssl's
- * SSL_CIPHER shows it ("ECDHE-ECDSA-AES128-GCM-SHA256",
- * "TLS_AES_256_GCM_SHA384"), looked up by the two IANA id bytes; NULL
- * when the suite is not in the table, which holds every suite GnuTLS 3.7
- * can negotiate except the CAMELLIA-GCM ones, which OpenSSL never had
- * (gnutls_ciphersuite_get() gives their IANA name).  A binary search over
- * a static table: cheap enough to call per connection. */
-const char *sslx_compat_cipher_openssl_name(const unsigned char id[2]);
-
-/* What OpenSSL's cipher-list language knows of a suite beyond its
- * algorithms, as `openssl ciphers` reports it: the minimum protocol
- * version OpenSSL gives the suite (matched by the SSLv3, TLSv1 and
- * TLSv1.2 aliases), its strength class (HIGH, MEDIUM) and whether
- * OpenSSL's DEFAULT leaves it out (COMPLEMENTOFDEFAULT). */
-#define SSLX_COMPAT_CS_SSLV3      0x01
-#define SSLX_COMPAT_CS_TLSV1      0x02
-#define SSLX_COMPAT_CS_TLSV1_2    0x04
-#define SSLX_COMPAT_CS_TLSV1_3    0x08
-#define SSLX_COMPAT_CS_HIGH       0x10
-#define SSLX_COMPAT_CS_MEDIUM     0x20
-#define SSLX_COMPAT_CS_NOTDEFAULT 0x40
-
-/* As sslx_compat_cipher_openssl_name(), and sets *flags (when flags is
- * not NULL) to the suite's SSLX_COMPAT_CS_* bits, 0 when not found. */
-const char *sslx_compat_cipher_openssl_info(const unsigned char id[2],
-                                            unsigned int *flags);
-
-/* The two IANA id bytes of the suite a session negotiated.  Returns 0,
- * or GNUTLS_E_INVALID_REQUEST when no handshake has completed or GnuTLS
- * reports algorithms that match none of its suites. */
-int sslx_compat_session_cipher_id(gnutls_session_t session,
-                                  unsigned char id[2]);
 
 #endif /* SSLX_COMPAT_H */

@@ -16,8 +16,10 @@
 #include <ap_provider.h>
 
 #include "sslx_config.h"
+#include "sslx_cert.h"
 #include "sslx_compat.h"
 #include "sslx_proxy_config.h"
+#include "sslx_ticket.h"
 
 sslx_srv_conf_t *sslx_config_srv(const server_rec *s)
 {
@@ -27,12 +29,6 @@ sslx_srv_conf_t *sslx_config_srv(const server_rec *s)
 sslx_dir_conf_t *sslx_config_dir(const ap_conf_vector_t *dir_config)
 {
     return ap_get_module_config(dir_config, &sslx_module);
-}
-
-const char *sslx_config_where(apr_pool_t *p, const sslx_origin_t *o)
-{
-    return apr_psprintf(p, "%s:%d", o->file ? o->file : "(unknown)",
-                        o->line);
 }
 
 void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
@@ -90,11 +86,9 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
                                             : base->cert_pairs;
     if (add->priorities) {
         sc->priorities = add->priorities;
-        sc->priorities_origin = add->priorities_origin;
     }
     else {
         sc->priorities = base->priorities;
-        sc->priorities_origin = base->priorities_origin;
     }
     sc->protocol_prio = add->protocol_prio ? add->protocol_prio
                                            : base->protocol_prio;
@@ -370,7 +364,6 @@ static const char *set_priorities(cmd_parms *cmd, void *dc, const char *arg)
         return err;
     }
     sc->priorities = arg;
-    note_origin(&sc->priorities_origin, cmd);
     return NULL;
 }
 
@@ -618,25 +611,41 @@ static const char *set_session_cache(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
-/* Seconds; TLS 1.3 caps a ticket's lifetime at 7 days (RFC 8446). */
-static const char *set_session_timeout(cmd_parms *cmd, void *dc,
-                                       const char *arg)
+/* The longest a session may live, in seconds: TLS 1.3 caps a ticket's
+ * lifetime at 7 days (RFC 8446, 4.6.1). */
+#define SSLX_MAX_SESSION_LIFETIME 604800
+
+/* arg as whole seconds from min to SSLX_MAX_SESSION_LIFETIME into
+ * *psecs; -1 when it is anything else. */
+static int parse_seconds(const char *arg, int min, int *psecs)
 {
     apr_int64_t secs;
     char *end;
 
+    errno = 0;
+    secs = apr_strtoi64(arg, &end, 10);
+    if (errno || end == arg || *end || secs < min
+        || secs > SSLX_MAX_SESSION_LIFETIME) {
+        return -1;
+    }
+    *psecs = (int)secs;
+    return 0;
+}
+
+/* Seconds, at most SSLX_MAX_SESSION_LIFETIME. */
+static const char *set_session_timeout(cmd_parms *cmd, void *dc,
+                                       const char *arg)
+{
     (void)dc;
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    errno = 0;
-    secs = apr_strtoi64(arg, &end, 10);
-    if (errno || end == arg || *end || secs < 0 || secs > 604800) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": expected seconds "
-                           "from 0 to 604800 (7 days), not '", arg, "'",
-                           NULL);
+    if (parse_seconds(arg, 0,
+                      &sslx_config_srv(cmd->server)->session_timeout) < 0) {
+        return apr_psprintf(cmd->pool, "%s: expected seconds from 0 to %d "
+                            "(7 days), not '%s'", cmd->cmd->name,
+                            SSLX_MAX_SESSION_LIFETIME, arg);
     }
-    sslx_config_srv(cmd->server)->session_timeout = (int)secs;
     return NULL;
 }
 
@@ -685,14 +694,11 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
-/* "off", or seconds: at least one, at most the 7 days TLS 1.3 allows a
- * ticket to live. */
+/* "off", or seconds: at least one, at most SSLX_MAX_SESSION_LIFETIME. */
 static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
                                        const char *arg)
 {
-    apr_int64_t secs;
     const char *err;
-    char *end;
 
     (void)dc;
     if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
@@ -702,14 +708,12 @@ static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
         sslx_config_srv(cmd->server)->ticket_rotation = 0;
         return NULL;
     }
-    errno = 0;
-    secs = apr_strtoi64(arg, &end, 10);
-    if (errno || end == arg || *end || secs < 1 || secs > 604800) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": expected 'off' or "
-                           "seconds from 1 to 604800 (7 days), not '", arg,
-                           "'", NULL);
+    if (parse_seconds(arg, 1,
+                      &sslx_config_srv(cmd->server)->ticket_rotation) < 0) {
+        return apr_psprintf(cmd->pool, "%s: expected 'off' or seconds from "
+                            "1 to %d (7 days), not '%s'", cmd->cmd->name,
+                            SSLX_MAX_SESSION_LIFETIME, arg);
     }
-    sslx_config_srv(cmd->server)->ticket_rotation = (int)secs;
     return NULL;
 }
 

@@ -3,7 +3,7 @@
  * The records are filled by the directive handlers in sslx_config.c and
  * merged the way mod_ssl merges its own.  What post-config work derives
  * from them (credentials, priority caches) hangs off the server record in
- * "tls", owned by pconf.
+ * "tls" (sslx_tls_t, which sslx_init.c builds), owned by pconf.
  */
 #ifndef SSLX_CONFIG_H
 #define SSLX_CONFIG_H
@@ -13,51 +13,19 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "sslx_cert.h"
 #include "sslx_crl.h"
 
-/* A certificate the vhost presents, parsed once at configuration time:
- * SSL_SERVER_* are read from it on every connection that uses it. */
-typedef struct {
-    gnutls_datum_t der;
-    gnutls_x509_crt_t crt;
-} sslx_leaf_t;
-
-/* Everything a connection needs from its vhost, built at check_config. */
-typedef struct {
-    gnutls_certificate_credentials_t creds;
-    gnutls_priority_t priority;
-    const char *priority_text;
-    apr_array_header_t *leaves;     /* sslx_leaf_t, one per pair */
-    /* Two vhosts with equal identities present the same certificates
-     * under the same rules: a request may move between them (no 421). */
-    const char *identity;
-    /* Client certificates are verified against these CAs, and with
-     * SSLXCARevocationCheck against these CRLs (sslx_crl.c); NULL when
-     * not configured. */
-    gnutls_x509_trust_list_t trust;
-    struct sslx_crl_set_t *crls;
-    unsigned min_version;           /* lowest enabled, wire form 0x0303 */
-    /* Renegotiation must be a full handshake: same priorities, but no
-     * ticket may stand in for the certificate being asked for. */
-    gnutls_priority_t reneg_priority;
-    /* Sessions belong to the TLS settings they were made under: each
-     * distinct identity has its own ticket key (sslx_ticket.c) and its
-     * own prefix in the session cache (sslx_cache.c). */
-    unsigned char session_context[16];
-} sslx_tls_t;
-
+/* A server's (vhost's) configuration. */
 typedef struct {
     server_rec *server;
     int engine;                     /* SSLX_UNSET, 0, 1 */
     apr_array_header_t *cert_pairs; /* of sslx_cert_pair_t */
     const char *priorities;         /* SSLXPriorities, NULL: default */
-    sslx_origin_t priorities_origin;
     const char *protocol_prio;      /* SSLXProtocol as a priority fragment */
     const char *cipher_prio;        /* SSLXCipherSuite as a fragment */
     int honor_cipher_order;         /* SSLX_UNSET, 0, 1 */
     int strict_sni;                 /* SSLX_UNSET, 0, 1 */
-    sslx_tls_t *tls;                /* NULL when TLS is off for the vhost */
+    struct sslx_tls_t *tls;         /* sslx_init.h; NULL when TLS is off */
     /* Session resumption (sslx_cache.c).  The cache and the key file are
      * server-wide: only the main server's record holds them. */
     const char *cache_spec;         /* SSLXSessionCache text */
@@ -90,8 +58,6 @@ typedef struct {
 #define SSLX_DEFAULT_VERIFY_DEPTH   1
 #define SSLX_DEFAULT_RENEG_BUFFER   (128 * 1024)
 
-/* Size of a GnuTLS session ticket master key (and of its key file). */
-#define SSLX_TICKET_KEY_SIZE 64
 
 /* SSLXOptions bits. */
 #define SSLX_OPT_STD_ENV_VARS      (1 << 0)
@@ -182,9 +148,6 @@ void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv);
 
 sslx_srv_conf_t *sslx_config_srv(const server_rec *s);
 sslx_dir_conf_t *sslx_config_dir(const ap_conf_vector_t *dir_config);
-
-/* "file:line" of an origin, for messages. */
-const char *sslx_config_where(apr_pool_t *p, const sslx_origin_t *o);
 
 /* Effective SSLXOptions of a request's directory configuration. */
 int sslx_config_options(const sslx_dir_conf_t *dc);

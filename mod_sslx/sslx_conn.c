@@ -13,6 +13,7 @@
 #include <http_core.h>
 
 #include "sslx_conn.h"
+#include "sslx_config.h"
 #include "sslx_log.h"
 
 sslx_conn_t *sslx_conn_get(const conn_rec *c)

@@ -11,7 +11,7 @@
 #include <gnutls/gnutls.h>
 #include <util_filter.h>
 
-#include "sslx_config.h"
+#include "sslx_init.h"
 
 /* In chronological order; only ever moves forward. */
 typedef enum {

@@ -17,7 +17,9 @@
 
 #include "sslx_cache.h"
 #include "sslx_handshake.h"
+#include "sslx_config.h"
 #include "sslx_log.h"
+#include "sslx_ticket.h"
 
 #define SSLX_EXT_SERVER_NAME 0
 #define SSLX_SNI_HOST_NAME   0
@@ -25,7 +27,6 @@
 #define SSLX_EXT_SESSION_TICKET 35
 #define SSLX_EXT_PRE_SHARED_KEY 41
 #define SSLX_EXT_SUPPORTED_VERSIONS 43
-#define SSLX_TICKET_NAME_SIZE 16
 
 /* What the ClientHello asks for, read before GnuTLS processes it. */
 typedef struct {
@@ -33,7 +34,8 @@ typedef struct {
     const char *name;               /* server_name, NULL: none */
     apr_array_header_t *alpn;       /* protocol names, NULL: no ALPN */
     unsigned max_version;           /* highest version offered */
-    const unsigned char *ticket_name; /* 16 bytes into the hello, or NULL */
+    const unsigned char *ticket_name; /* SSLX_TICKET_NAME_SIZE bytes into
+                                       * the hello, or NULL */
 } sni_parse_t;
 
 /* Host names only: letters, digits, '-', '.', '_' (a lenient but safe set;

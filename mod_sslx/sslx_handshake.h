@@ -9,8 +9,9 @@
  * to the named vhost before GnuTLS processes the hello. */
 void sslx_handshake_setup(sslx_conn_t *sc);
 
-/* Log a handshake or record-layer failure at the level the DESIGN asks
- * (client-caused: INFO), naming any alert the peer sent. */
+/* Log a handshake or record-layer failure at INFO, naming any alert the
+ * peer sent: a client can cause every one of them, and what a client
+ * causes is no server error. */
 void sslx_handshake_log_failure(sslx_conn_t *sc, const char *what, int rv);
 
 /* After a successful handshake: switch to the protocol ALPN chose

@@ -16,6 +16,7 @@
 
 #include "sslx_config.h"
 #include "sslx_init.h"
+#include "sslx_cert.h"
 #include "sslx_crl.h"
 #include "sslx_log.h"
 #include "sslx_x509.h"

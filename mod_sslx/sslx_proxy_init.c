@@ -12,6 +12,7 @@
 #include <apr_optional_hooks.h>
 #include <mod_proxy.h>
 
+#include "sslx_cert.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
 #include "sslx_proxy.h"

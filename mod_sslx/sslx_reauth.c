@@ -18,11 +18,12 @@
 #include <http_request.h>
 
 #include "sslx_reauth.h"
+#include "sslx_config.h"
 #include "sslx_conn.h"
 #include "sslx_io.h"
 #include "sslx_verify.h"
 #include "sslx_vars.h"
-#include "sslx_compat.h"
+#include "sslx_cipher.h"
 
 #define SSLX_BUFFER_FILTER "SSLX_BUFFER"
 #define SSLX_BODY_CHUNK    8192
@@ -196,7 +197,7 @@ static int suite_allowed(gnutls_priority_t prio, gnutls_session_t session)
     unsigned idx, sidx;
     int rv;
 
-    if (sslx_compat_session_cipher_id(session, current) != 0) {
+    if (sslx_cipher_session_id(session, current) != 0) {
         return 0;
     }
     for (idx = 0;; idx++) {

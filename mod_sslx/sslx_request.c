@@ -15,6 +15,7 @@
 #include <http_request.h>
 
 #include "sslx_request.h"
+#include "sslx_config.h"
 #include "sslx_conn.h"
 #include "sslx_vars.h"
 

@@ -31,13 +31,11 @@
 #include "sslx_log.h"
 #include "sslx_ticket.h"
 
-#define KEY_SIZE SSLX_TICKET_KEY_SIZE
-
 /* GnuTLS (3.6.14 and later) seals tickets with SHA3-512(window ||
  * key), where window counts periods of three ticket lifetimes, opens
  * those of the current window and the one before, and starts each
- * ticket with the first 16 bytes of the hash: the key's name. */
-#define KEY_NAME_SIZE 16
+ * ticket with the first SSLX_TICKET_NAME_SIZE bytes of the hash: the
+ * key's name. */
 #define GNUTLS_WINDOW_LIFETIMES 3
 
 static const char ratchet_label[] = "mod_sslx ticket key ratchet";
@@ -48,8 +46,8 @@ typedef struct {
     int ready;
     apr_int64_t period;         /* seconds per generation, 0: no rotation */
     apr_int64_t gen;            /* generation of cur */
-    unsigned char cur[KEY_SIZE];
-    unsigned char prev[KEY_SIZE];
+    unsigned char cur[SSLX_TICKET_KEY_SIZE];
+    unsigned char prev[SSLX_TICKET_KEY_SIZE];
     int have_prev;
 } key_ring_t;
 
@@ -67,10 +65,10 @@ static apr_int64_t generation_at(const key_ring_t *ring, apr_time_t now)
 }
 
 static int hmac(const unsigned char *key, const void *text, size_t len,
-                unsigned char out[KEY_SIZE])
+                unsigned char out[SSLX_TICKET_KEY_SIZE])
 {
-    return gnutls_hmac_fast(GNUTLS_MAC_SHA512, key, KEY_SIZE, text, len,
-                            out);
+    return gnutls_hmac_fast(GNUTLS_MAC_SHA512, key, SSLX_TICKET_KEY_SIZE,
+                            text, len, out);
 }
 
 static void put_be64(unsigned char *p, apr_int64_t n)
@@ -84,7 +82,7 @@ static void put_be64(unsigned char *p, apr_int64_t n)
 
 /* Key file generations: HMAC(file key, label || generation). */
 static int file_generation(const unsigned char *file_key, apr_int64_t gen,
-                           unsigned char out[KEY_SIZE])
+                           unsigned char out[SSLX_TICKET_KEY_SIZE])
 {
     unsigned char text[sizeof(generation_label) + 8];
 
@@ -98,7 +96,7 @@ static int file_generation(const unsigned char *file_key, apr_int64_t gen,
 static int advance(key_ring_t *ring, const unsigned char *file_key,
                    apr_int64_t gen)
 {
-    unsigned char next[KEY_SIZE];
+    unsigned char next[SSLX_TICKET_KEY_SIZE];
     int rv = 0;
 
     if (gen <= ring->gen) {
@@ -114,8 +112,8 @@ static int advance(key_ring_t *ring, const unsigned char *file_key,
     while (ring->gen < gen
            && (rv = hmac(ring->cur, ratchet_label, sizeof(ratchet_label),
                          next)) >= 0) {
-        memcpy(ring->prev, ring->cur, KEY_SIZE);
-        memcpy(ring->cur, next, KEY_SIZE);
+        memcpy(ring->prev, ring->cur, SSLX_TICKET_KEY_SIZE);
+        memcpy(ring->cur, next, SSLX_TICKET_KEY_SIZE);
         ring->gen++;
     }
     gnutls_memset(next, 0, sizeof(next));
@@ -133,16 +131,16 @@ static apr_status_t wipe_ring(void *data)
 
 static apr_status_t wipe_file_key(void *data)
 {
-    gnutls_memset(data, 0, KEY_SIZE);
+    gnutls_memset(data, 0, SSLX_TICKET_KEY_SIZE);
     return APR_SUCCESS;
 }
 
 static int key_file_error(server_rec *s, const char *path, const char *why)
 {
     ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
-                 SSLXLOGNO(01620) "SSLXSessionTicketKeyFile: '%s': %s "
+                 SSLXLOGNO(02001) "SSLXSessionTicketKeyFile: '%s': %s "
                  "(a GnuTLS ticket key file holds exactly %d random bytes)",
-                 path, why, KEY_SIZE);
+                 path, why, SSLX_TICKET_KEY_SIZE);
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 
@@ -163,14 +161,14 @@ static int read_key_file(apr_pool_t *ptemp, server_rec *s, const char *path,
         return key_file_error(s, path, apr_strerror(rv, err, sizeof(err)));
     }
     rv = apr_file_info_get(&fi, APR_FINFO_SIZE, fd);
-    if (rv == APR_SUCCESS && fi.size == KEY_SIZE) {
-        rv = apr_file_read_full(fd, key, KEY_SIZE, &got);
+    if (rv == APR_SUCCESS && fi.size == SSLX_TICKET_KEY_SIZE) {
+        rv = apr_file_read_full(fd, key, SSLX_TICKET_KEY_SIZE, &got);
     }
     apr_file_close(fd);
     if (rv != APR_SUCCESS) {
         return key_file_error(s, path, apr_strerror(rv, err, sizeof(err)));
     }
-    if (got != KEY_SIZE) {
+    if (got != SSLX_TICKET_KEY_SIZE) {
         return key_file_error(s, path, apr_psprintf(ptemp, "the file has "
                               "%" APR_OFF_T_FMT " bytes", fi.size));
     }
@@ -184,7 +182,7 @@ static int file_keys(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     key_ring_t *ring = apr_pcalloc(pconf, sizeof(*ring));
     int rv;
 
-    keys->file_key = apr_pcalloc(pconf, KEY_SIZE);
+    keys->file_key = apr_pcalloc(pconf, SSLX_TICKET_KEY_SIZE);
     apr_pool_cleanup_register(pconf, keys->file_key, wipe_file_key,
                               apr_pool_cleanup_null);
     apr_pool_cleanup_register(pconf, ring, wipe_ring, apr_pool_cleanup_null);
@@ -194,14 +192,14 @@ static int file_keys(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     keys->ring = ring;
     ring->period = period;
     if (!period) {
-        memcpy(ring->cur, keys->file_key, KEY_SIZE);
+        memcpy(ring->cur, keys->file_key, SSLX_TICKET_KEY_SIZE);
     }
     else if (advance(ring, keys->file_key,
                      generation_at(ring, apr_time_now())) < 0) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     ring->ready = 1;
-    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(01621)
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(02002)
                  "session ticket keys derived from %s", path);
     return OK;
 }
@@ -213,24 +211,24 @@ static int fresh_random_key(server_rec *s, apr_pool_t *ptemp,
     int rv;
 
     if ((rv = gnutls_session_ticket_key_generate(&fresh)) < 0) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01622) "%s",
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(02003) "%s",
                      sslx_log_describe(ptemp, "generating the session "
                                        "ticket key", rv));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (fresh.size == KEY_SIZE) {
-        memcpy(ring->cur, fresh.data, KEY_SIZE);
+    if (fresh.size == SSLX_TICKET_KEY_SIZE) {
+        memcpy(ring->cur, fresh.data, SSLX_TICKET_KEY_SIZE);
         ring->ready = 1;
     }
     gnutls_memset(fresh.data, 0, fresh.size);
     gnutls_free(fresh.data);
     if (!ring->ready) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(01623)
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(02004)
                      "GnuTLS made a session ticket key of %u bytes, "
-                     "expected %d", fresh.size, KEY_SIZE);
+                     "expected %d", fresh.size, SSLX_TICKET_KEY_SIZE);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(01624)
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(02005)
                  "generated a new session ticket master key");
     return OK;
 }
@@ -282,7 +280,7 @@ void sslx_ticket_child_init(sslx_ticket_keys_t *keys, apr_pool_t *pchild,
     rv = apr_thread_mutex_create(&keys->lock, APR_THREAD_MUTEX_DEFAULT,
                                  pchild);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SSLXLOGNO(01625)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SSLXLOGNO(02006)
                      "cannot create the ticket key lock; session tickets "
                      "are off in this process");
         keys->ring = NULL;
@@ -305,11 +303,11 @@ void sslx_ticket_monitor(sslx_ticket_keys_t *keys, server_rec *s)
     gen = generation_at(ring, apr_time_now());
     if (gen > ring->gen) {
         if (advance(ring, NULL, gen) < 0) {
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SSLXLOGNO(01626)
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SSLXLOGNO(02007)
                          "cannot rotate the session ticket key");
             return;
         }
-        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(01627)
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(02008)
                      "session ticket key rotated (generation %"
                      APR_INT64_T_FMT ")", gen);
     }
@@ -318,8 +316,9 @@ void sslx_ticket_monitor(sslx_ticket_keys_t *keys, server_rec *s)
 /* ---- per session ------------------------------------------------------ */
 
 /* Copies the generation keys out, moving the ring forward first. */
-static int snapshot(sslx_ticket_keys_t *keys, unsigned char cur[KEY_SIZE],
-                    unsigned char prev[KEY_SIZE], int *have_prev)
+static int snapshot(sslx_ticket_keys_t *keys,
+                    unsigned char cur[SSLX_TICKET_KEY_SIZE],
+                    unsigned char prev[SSLX_TICKET_KEY_SIZE], int *have_prev)
 {
     key_ring_t *ring = keys->ring;
     int rv;
@@ -330,8 +329,8 @@ static int snapshot(sslx_ticket_keys_t *keys, unsigned char cur[KEY_SIZE],
     }
 #endif
     rv = advance(ring, keys->file_key, generation_at(ring, apr_time_now()));
-    memcpy(cur, ring->cur, KEY_SIZE);
-    memcpy(prev, ring->prev, KEY_SIZE);
+    memcpy(cur, ring->cur, SSLX_TICKET_KEY_SIZE);
+    memcpy(prev, ring->prev, SSLX_TICKET_KEY_SIZE);
     *have_prev = ring->have_prev;
 #if APR_HAS_THREADS
     apr_thread_mutex_unlock(keys->lock);
@@ -341,21 +340,21 @@ static int snapshot(sslx_ticket_keys_t *keys, unsigned char cur[KEY_SIZE],
 
 /* Whether GnuTLS, given key for tickets of the given lifetime, would
  * open a ticket named ticket_name now. */
-static int key_opens(const unsigned char key[KEY_SIZE],
+static int key_opens(const unsigned char key[SSLX_TICKET_KEY_SIZE],
                      const unsigned char *ticket_name, int lifetime)
 {
-    unsigned char text[8 + KEY_SIZE], digest[KEY_SIZE];
+    unsigned char text[8 + SSLX_TICKET_KEY_SIZE], digest[SSLX_TICKET_KEY_SIZE];
     apr_int64_t window, w;
     int found = 0;
 
     window = apr_time_sec(apr_time_now())
              / ((apr_int64_t)lifetime * GNUTLS_WINDOW_LIFETIMES);
-    memcpy(text + 8, key, KEY_SIZE);
+    memcpy(text + 8, key, SSLX_TICKET_KEY_SIZE);
     for (w = window; w >= window - 1 && !found; w--) {
         put_be64(text, w);
         found = gnutls_hash_fast(GNUTLS_DIG_SHA3_512, text, sizeof(text),
                                  digest) >= 0
-                && memcmp(digest, ticket_name, KEY_NAME_SIZE) == 0;
+                && memcmp(digest, ticket_name, SSLX_TICKET_NAME_SIZE) == 0;
     }
     gnutls_memset(text, 0, sizeof(text));
     gnutls_memset(digest, 0, sizeof(digest));
@@ -366,7 +365,8 @@ int sslx_ticket_session_key(sslx_ticket_keys_t *keys, const char *settings,
                             int lifetime, const unsigned char *ticket_name,
                             unsigned char out[SSLX_TICKET_KEY_SIZE])
 {
-    unsigned char cur[KEY_SIZE], prev[KEY_SIZE], older[KEY_SIZE];
+    unsigned char cur[SSLX_TICKET_KEY_SIZE], prev[SSLX_TICKET_KEY_SIZE];
+    unsigned char older[SSLX_TICKET_KEY_SIZE];
     size_t len = strlen(settings);
     int have_prev = 0, rv;
 
@@ -383,7 +383,7 @@ int sslx_ticket_session_key(sslx_ticket_keys_t *keys, const char *settings,
         && !key_opens(out, ticket_name, lifetime)
         && hmac(prev, settings, len, older) >= 0
         && key_opens(older, ticket_name, lifetime)) {
-        memcpy(out, older, KEY_SIZE);
+        memcpy(out, older, SSLX_TICKET_KEY_SIZE);
     }
     gnutls_memset(cur, 0, sizeof(cur));
     gnutls_memset(prev, 0, sizeof(prev));

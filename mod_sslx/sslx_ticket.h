@@ -9,7 +9,14 @@
 #include <httpd.h>
 #include <gnutls/gnutls.h>
 
-#include "sslx_config.h"
+/* Size of a GnuTLS session ticket master key, of a key file
+ * (SSLXSessionTicketKeyFile) and of each key derived here: the size of
+ * a SHA-512 HMAC, which the derivations rely on. */
+#define SSLX_TICKET_KEY_SIZE 64
+
+/* A ticket starts with the name of the key that sealed it: this many
+ * bytes of a hash of that key (GnuTLS 3.6.14 and later). */
+#define SSLX_TICKET_NAME_SIZE 16
 
 /* Retained-data key of the generated keys; bump the number if the
  * layout of the retained record ever changes. */
@@ -37,8 +44,8 @@ void sslx_ticket_monitor(sslx_ticket_keys_t *keys, server_rec *s);
 /* The key for a session under the TLS settings `settings` (the vhost's
  * identity) whose tickets live `lifetime` seconds: the current
  * generation's, or the previous generation's when ticket_name (the
- * first 16 bytes of the ticket the client offers, or NULL) was made
- * with it.  Returns 0 or a GnuTLS error code. */
+ * first SSLX_TICKET_NAME_SIZE bytes of the ticket the client offers, or
+ * NULL) was made with it.  Returns 0 or a GnuTLS error code. */
 int sslx_ticket_session_key(sslx_ticket_keys_t *keys, const char *settings,
                             int lifetime, const unsigned char *ticket_name,
                             unsigned char out[SSLX_TICKET_KEY_SIZE]);

@@ -24,7 +24,8 @@
 #include <mod_log_config.h>
 
 #include "sslx_vars.h"
-#include "sslx_compat.h"
+#include "sslx_config.h"
+#include "sslx_cipher.h"
 #include "sslx_verify.h"
 #include "sslx_x509.h"
 #include "sslx_version.h"
@@ -69,8 +70,8 @@ static const char *var_cipher(const var_ctx_t *ctx)
     unsigned char id[2];
 
     if (!f->cipher) {
-        if (sslx_compat_session_cipher_id(ctx->sc->session, id) == 0) {
-            f->cipher = sslx_compat_cipher_openssl_name(id);
+        if (sslx_cipher_session_id(ctx->sc->session, id) == 0) {
+            f->cipher = sslx_cipher_openssl_name(id);
         }
         if (!f->cipher) {
             f->cipher = gnutls_ciphersuite_get(ctx->sc->session);
@@ -328,9 +329,29 @@ static const char *cert_san_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
     return sslx_x509_san(ctx->p, crt, type, idx);
 }
 
+/* The fields that are one function of the certificate alone. */
+static const struct {
+    const char *field;
+    const char *(*get)(apr_pool_t *p, gnutls_x509_crt_t crt);
+} crt_fields[] = {
+    { "M_VERSION", sslx_x509_version },
+    { "M_SERIAL",  sslx_x509_serial },
+    { "V_START",   sslx_x509_not_before },
+    { "V_END",     sslx_x509_not_after },
+    { "A_SIG",     sslx_x509_sig_alg },
+    { "A_KEY",     sslx_x509_key_alg }
+};
+
 static const char *cert_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
                             const gnutls_datum_t *der, const char *field)
 {
+    size_t i;
+
+    for (i = 0; i < sizeof(crt_fields) / sizeof(crt_fields[0]); i++) {
+        if (!strcmp(field, crt_fields[i].field)) {
+            return crt_fields[i].get(ctx->p, crt);
+        }
+    }
     if (!strncmp(field, "S_DN", 4)) {
         return cert_dn_var(ctx, crt, SSLX_X509_SUBJECT, field + 4);
     }
@@ -340,26 +361,8 @@ static const char *cert_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
     if (!strncmp(field, "SAN_", 4)) {
         return cert_san_var(ctx, crt, field + 4);
     }
-    if (!strcmp(field, "M_VERSION")) {
-        return sslx_x509_version(ctx->p, crt);
-    }
-    if (!strcmp(field, "M_SERIAL")) {
-        return sslx_x509_serial(ctx->p, crt);
-    }
-    if (!strcmp(field, "V_START")) {
-        return sslx_x509_not_before(ctx->p, crt);
-    }
-    if (!strcmp(field, "V_END")) {
-        return sslx_x509_not_after(ctx->p, crt);
-    }
     if (!strcmp(field, "V_REMAIN")) {
         return sslx_x509_days_remaining(ctx->p, crt, apr_time_now());
-    }
-    if (!strcmp(field, "A_SIG")) {
-        return sslx_x509_sig_alg(ctx->p, crt);
-    }
-    if (!strcmp(field, "A_KEY")) {
-        return sslx_x509_key_alg(ctx->p, crt);
     }
     if (!strcmp(field, "CERT")) {
         return sslx_x509_pem(ctx->p, der);

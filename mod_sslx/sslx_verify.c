@@ -16,6 +16,7 @@
 
 #include "sslx_verify.h"
 #include "sslx_chain.h"
+#include "sslx_config.h"
 #include "sslx_log.h"
 #include "sslx_x509.h"
 

@@ -5,10 +5,12 @@
  * subjectAltName entries, serial, validity, algorithm names, PEM/base64
  * and the RFC 4523 assertion.  mod_ssl produces them with OpenSSL's
  * printers (X509_NAME_print_ex, ASN1_STRING_print_ex, i2a_ASN1_INTEGER,
- * ASN1_TIME_print, OBJ_nid2ln), so the string escaping below reproduces
- * those printers' rules, byte for byte, from the raw DER values GnuTLS
- * hands out.  Only APR and GnuTLS are used: nothing here knows about
- * connections or requests, and all results come from the caller's pool.
+ * ASN1_TIME_print, OBJ_nid2ln), so the strings made here follow those
+ * printers' rules, byte for byte, from the raw DER values GnuTLS hands
+ * out; the rules for string values are sslx_asn1.c's, OpenSSL's names
+ * for OIDs sslx_oid.c's.  Only APR and GnuTLS are used: nothing here
+ * knows about connections or requests, and all results come from the
+ * caller's pool.
  */
 
 #include <string.h>
@@ -23,200 +25,8 @@
 #include <gnutls/x509-ext.h>
 
 #include "sslx_x509.h"
-
-/* --------------------------------------------------------------------
- * OID tables (OpenSSL's names for the OIDs, from its objects table)
- */
-
-typedef struct {
-    const char *oid;
-    const char *name;
-} sslx_oid_name_t;
-
-/* Attribute types OpenSSL knows, with the short name X509_NAME_print_ex
- * shows (XN_FLAG_FN_SN).  An OID missing here prints as dotted.oid=#hex. */
-static const sslx_oid_name_t dn_short_names[] = {
-    { "2.5.4.3", "CN" },                { "2.5.4.4", "SN" },
-    { "2.5.4.5", "serialNumber" },      { "2.5.4.6", "C" },
-    { "2.5.4.7", "L" },                 { "2.5.4.8", "ST" },
-    { "2.5.4.9", "street" },            { "2.5.4.10", "O" },
-    { "2.5.4.11", "OU" },               { "2.5.4.12", "title" },
-    { "2.5.4.13", "description" },      { "2.5.4.14", "searchGuide" },
-    { "2.5.4.15", "businessCategory" }, { "2.5.4.16", "postalAddress" },
-    { "2.5.4.17", "postalCode" },       { "2.5.4.18", "postOfficeBox" },
-    { "2.5.4.19", "physicalDeliveryOfficeName" },
-    { "2.5.4.20", "telephoneNumber" },  { "2.5.4.21", "telexNumber" },
-    { "2.5.4.22", "teletexTerminalIdentifier" },
-    { "2.5.4.23", "facsimileTelephoneNumber" },
-    { "2.5.4.24", "x121Address" },
-    { "2.5.4.25", "internationaliSDNNumber" },
-    { "2.5.4.26", "registeredAddress" },
-    { "2.5.4.27", "destinationIndicator" },
-    { "2.5.4.28", "preferredDeliveryMethod" },
-    { "2.5.4.29", "presentationAddress" },
-    { "2.5.4.30", "supportedApplicationContext" },
-    { "2.5.4.31", "member" },           { "2.5.4.32", "owner" },
-    { "2.5.4.33", "roleOccupant" },     { "2.5.4.34", "seeAlso" },
-    { "2.5.4.35", "userPassword" },     { "2.5.4.36", "userCertificate" },
-    { "2.5.4.37", "cACertificate" },
-    { "2.5.4.38", "authorityRevocationList" },
-    { "2.5.4.39", "certificateRevocationList" },
-    { "2.5.4.40", "crossCertificatePair" },
-    { "2.5.4.41", "name" },             { "2.5.4.42", "GN" },
-    { "2.5.4.43", "initials" },         { "2.5.4.44", "generationQualifier" },
-    { "2.5.4.45", "x500UniqueIdentifier" },
-    { "2.5.4.46", "dnQualifier" },      { "2.5.4.47", "enhancedSearchGuide" },
-    { "2.5.4.48", "protocolInformation" },
-    { "2.5.4.49", "distinguishedName" }, { "2.5.4.50", "uniqueMember" },
-    { "2.5.4.51", "houseIdentifier" },  { "2.5.4.52", "supportedAlgorithms" },
-    { "2.5.4.53", "deltaRevocationList" }, { "2.5.4.54", "dmdName" },
-    { "2.5.4.65", "pseudonym" },        { "2.5.4.72", "role" },
-    { "2.5.4.97", "organizationIdentifier" },
-    { "2.5.4.98", "c3" },               { "2.5.4.99", "n3" },
-    { "2.5.4.100", "dnsName" },
-    { "1.2.840.113549.1.9.1", "emailAddress" },
-    { "1.2.840.113549.1.9.2", "unstructuredName" },
-    { "1.2.840.113549.1.9.3", "contentType" },
-    { "1.2.840.113549.1.9.4", "messageDigest" },
-    { "1.2.840.113549.1.9.5", "signingTime" },
-    { "1.2.840.113549.1.9.6", "countersignature" },
-    { "1.2.840.113549.1.9.7", "challengePassword" },
-    { "1.2.840.113549.1.9.8", "unstructuredAddress" },
-    { "1.2.840.113549.1.9.9", "extendedCertificateAttributes" },
-    { "1.2.840.113549.1.9.14", "extReq" },
-    { "1.2.840.113549.1.9.15", "SMIME-CAPS" },
-    { "1.2.840.113549.1.9.20", "friendlyName" },
-    { "1.2.840.113549.1.9.21", "localKeyID" },
-    { "0.9.2342.19200300.100.1.1", "UID" },
-    { "0.9.2342.19200300.100.1.2", "textEncodedORAddress" },
-    { "0.9.2342.19200300.100.1.3", "mail" },
-    { "0.9.2342.19200300.100.1.4", "info" },
-    { "0.9.2342.19200300.100.1.5", "favouriteDrink" },
-    { "0.9.2342.19200300.100.1.6", "roomNumber" },
-    { "0.9.2342.19200300.100.1.7", "photo" },
-    { "0.9.2342.19200300.100.1.8", "userClass" },
-    { "0.9.2342.19200300.100.1.9", "host" },
-    { "0.9.2342.19200300.100.1.10", "manager" },
-    { "0.9.2342.19200300.100.1.11", "documentIdentifier" },
-    { "0.9.2342.19200300.100.1.12", "documentTitle" },
-    { "0.9.2342.19200300.100.1.13", "documentVersion" },
-    { "0.9.2342.19200300.100.1.14", "documentAuthor" },
-    { "0.9.2342.19200300.100.1.15", "documentLocation" },
-    { "0.9.2342.19200300.100.1.20", "homeTelephoneNumber" },
-    { "0.9.2342.19200300.100.1.21", "secretary" },
-    { "0.9.2342.19200300.100.1.22", "otherMailbox" },
-    { "0.9.2342.19200300.100.1.23", "lastModifiedTime" },
-    { "0.9.2342.19200300.100.1.24", "lastModifiedBy" },
-    { "0.9.2342.19200300.100.1.25", "DC" },
-    { "0.9.2342.19200300.100.1.26", "aRecord" },
-    { "0.9.2342.19200300.100.1.27", "pilotAttributeType27" },
-    { "0.9.2342.19200300.100.1.28", "mXRecord" },
-    { "0.9.2342.19200300.100.1.29", "nSRecord" },
-    { "0.9.2342.19200300.100.1.30", "sOARecord" },
-    { "0.9.2342.19200300.100.1.31", "cNAMERecord" },
-    { "0.9.2342.19200300.100.1.37", "associatedDomain" },
-    { "0.9.2342.19200300.100.1.38", "associatedName" },
-    { "0.9.2342.19200300.100.1.39", "homePostalAddress" },
-    { "0.9.2342.19200300.100.1.40", "personalTitle" },
-    { "0.9.2342.19200300.100.1.41", "mobileTelephoneNumber" },
-    { "0.9.2342.19200300.100.1.42", "pagerTelephoneNumber" },
-    { "0.9.2342.19200300.100.1.43", "friendlyCountryName" },
-    { "0.9.2342.19200300.100.1.44", "uid" },
-    { "0.9.2342.19200300.100.1.45", "organizationalStatus" },
-    { "0.9.2342.19200300.100.1.46", "janetMailbox" },
-    { "0.9.2342.19200300.100.1.47", "mailPreferenceOption" },
-    { "0.9.2342.19200300.100.1.48", "buildingName" },
-    { "0.9.2342.19200300.100.1.49", "dSAQuality" },
-    { "0.9.2342.19200300.100.1.50", "singleLevelQuality" },
-    { "0.9.2342.19200300.100.1.51", "subtreeMinimumQuality" },
-    { "0.9.2342.19200300.100.1.52", "subtreeMaximumQuality" },
-    { "0.9.2342.19200300.100.1.53", "personalSignature" },
-    { "0.9.2342.19200300.100.1.54", "dITRedirect" },
-    { "0.9.2342.19200300.100.1.55", "audio" },
-    { "0.9.2342.19200300.100.1.56", "documentPublisher" },
-    { "1.3.6.1.5.5.7.9.1", "id-pda-dateOfBirth" },
-    { "1.3.6.1.5.5.7.9.2", "id-pda-placeOfBirth" },
-    { "1.3.6.1.5.5.7.9.3", "id-pda-gender" },
-    { "1.3.6.1.5.5.7.9.4", "id-pda-countryOfCitizenship" },
-    { "1.3.6.1.5.5.7.9.5", "id-pda-countryOfResidence" },
-    { "1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL" },
-    { "1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST" },
-    { "1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC" },
-    { "1.2.643.3.131.1.1", "INN" },
-    { "1.2.643.100.1", "OGRN" },
-    { "1.2.643.100.3", "SNILS" },
-    { "1.2.643.100.5", "OGRNIP" },
-    { "1.2.643.100.111", "subjectSignTool" },
-    { "1.2.643.100.112", "issuerSignTool" },
-    { NULL, NULL }
-};
-
-/* Signature and public-key algorithms with OpenSSL's long names, as
- * OBJ_nid2ln gives them for SSL_*_A_SIG and SSL_*_A_KEY. */
-static const sslx_oid_name_t alg_long_names[] = {
-    { "1.2.840.113549.1.1.1", "rsaEncryption" },
-    { "1.2.840.113549.1.1.2", "md2WithRSAEncryption" },
-    { "1.2.840.113549.1.1.3", "md4WithRSAEncryption" },
-    { "1.2.840.113549.1.1.4", "md5WithRSAEncryption" },
-    { "1.2.840.113549.1.1.5", "sha1WithRSAEncryption" },
-    { "1.2.840.113549.1.1.10", "rsassaPss" },
-    { "1.2.840.113549.1.1.11", "sha256WithRSAEncryption" },
-    { "1.2.840.113549.1.1.12", "sha384WithRSAEncryption" },
-    { "1.2.840.113549.1.1.13", "sha512WithRSAEncryption" },
-    { "1.2.840.113549.1.1.14", "sha224WithRSAEncryption" },
-    { "1.2.840.113549.1.1.15", "sha512-224WithRSAEncryption" },
-    { "1.2.840.113549.1.1.16", "sha512-256WithRSAEncryption" },
-    { "2.16.840.1.101.3.4.3.13", "RSA-SHA3-224" },
-    { "2.16.840.1.101.3.4.3.14", "RSA-SHA3-256" },
-    { "2.16.840.1.101.3.4.3.15", "RSA-SHA3-384" },
-    { "2.16.840.1.101.3.4.3.16", "RSA-SHA3-512" },
-    { "1.3.14.3.2.3", "md5WithRSA" },
-    { "1.3.14.3.2.15", "shaWithRSAEncryption" },
-    { "1.3.14.3.2.29", "sha1WithRSA" },
-    { "2.5.8.1.1", "rsa" },
-    { "1.2.840.10045.2.1", "id-ecPublicKey" },
-    { "1.2.840.10045.4.1", "ecdsa-with-SHA1" },
-    { "1.2.840.10045.4.3.1", "ecdsa-with-SHA224" },
-    { "1.2.840.10045.4.3.2", "ecdsa-with-SHA256" },
-    { "1.2.840.10045.4.3.3", "ecdsa-with-SHA384" },
-    { "1.2.840.10045.4.3.4", "ecdsa-with-SHA512" },
-    { "2.16.840.1.101.3.4.3.9", "ecdsa_with_SHA3-224" },
-    { "2.16.840.1.101.3.4.3.10", "ecdsa_with_SHA3-256" },
-    { "2.16.840.1.101.3.4.3.11", "ecdsa_with_SHA3-384" },
-    { "2.16.840.1.101.3.4.3.12", "ecdsa_with_SHA3-512" },
-    { "1.2.840.10040.4.1", "dsaEncryption" },
-    { "1.2.840.10040.4.3", "dsaWithSHA1" },
-    { "1.3.14.3.2.12", "dsaEncryption-old" },
-    { "1.3.14.3.2.13", "dsaWithSHA" },
-    { "1.3.14.3.2.27", "dsaWithSHA1-old" },
-    { "2.16.840.1.101.3.4.3.1", "dsa_with_SHA224" },
-    { "2.16.840.1.101.3.4.3.2", "dsa_with_SHA256" },
-    { "2.16.840.1.101.3.4.3.3", "dsa_with_SHA384" },
-    { "2.16.840.1.101.3.4.3.4", "dsa_with_SHA512" },
-    { "2.16.840.1.101.3.4.3.5", "dsa_with_SHA3-224" },
-    { "2.16.840.1.101.3.4.3.6", "dsa_with_SHA3-256" },
-    { "2.16.840.1.101.3.4.3.7", "dsa_with_SHA3-384" },
-    { "2.16.840.1.101.3.4.3.8", "dsa_with_SHA3-512" },
-    { "1.3.101.110", "X25519" },
-    { "1.3.101.111", "X448" },
-    { "1.3.101.112", "ED25519" },
-    { "1.3.101.113", "ED448" },
-    { "1.2.840.113549.1.3.1", "dhKeyAgreement" },
-    { "1.2.840.10046.2.1", "X9.42 DH" },
-    { "1.2.643.2.2.3", "GOST R 34.11-94 with GOST R 34.10-2001" },
-    { "1.2.643.2.2.4", "GOST R 34.11-94 with GOST R 34.10-94" },
-    { "1.2.643.2.2.19", "GOST R 34.10-2001" },
-    { "1.2.643.2.2.20", "GOST R 34.10-94" },
-    { "1.2.643.7.1.1.1.1", "GOST R 34.10-2012 with 256 bit modulus" },
-    { "1.2.643.7.1.1.1.2", "GOST R 34.10-2012 with 512 bit modulus" },
-    { "1.2.643.7.1.1.3.2",
-      "GOST R 34.10-2012 with GOST R 34.11-2012 (256 bit)" },
-    { "1.2.643.7.1.1.3.3",
-      "GOST R 34.10-2012 with GOST R 34.11-2012 (512 bit)" },
-    { "1.2.156.10197.1.301", "sm2" },
-    { "1.2.156.10197.1.501", "SM2-with-SM3" },
-    { NULL, NULL }
-};
+#include "sslx_asn1.h"
+#include "sslx_oid.h"
 
 /* mod_ssl's DN component names (ssl_engine_vars.c, 2.4.71) and whether
  * +StdEnvVars exports them; SP is a lookup-only alias of ST. */
@@ -250,343 +60,17 @@ static const struct {
 #define SSLX_OID_DNS_SRV  "1.3.6.1.5.5.7.8.7"
 #define SSLX_OID_SAN      "2.5.29.17"
 
-static const char *oid_name(const sslx_oid_name_t *table, const char *oid)
-{
-    int i;
-
-    for (i = 0; table[i].oid != NULL; i++) {
-        if (strcmp(table[i].oid, oid) == 0) {
-            return table[i].name;
-        }
-    }
-    return NULL;
-}
-
-/* --------------------------------------------------------------------
- * A growing string on a pool
- */
-
-typedef struct {
-    apr_pool_t *p;
-    char *buf;
-    apr_size_t len;
-    apr_size_t cap;
-} sslx_sbuf_t;
-
-static void sb_init(sslx_sbuf_t *sb, apr_pool_t *p)
-{
-    sb->p = p;
-    sb->cap = 128;
-    sb->buf = apr_palloc(p, sb->cap);
-    sb->len = 0;
-    sb->buf[0] = '\0';
-}
-
-static void sb_put(sslx_sbuf_t *sb, const char *s, apr_size_t n)
-{
-    if (sb->len + n + 1 > sb->cap) {
-        apr_size_t cap = (sb->len + n + 1) * 2;
-        char *nbuf = apr_palloc(sb->p, cap);
-
-        memcpy(nbuf, sb->buf, sb->len);
-        sb->buf = nbuf;
-        sb->cap = cap;
-    }
-    memcpy(sb->buf + sb->len, s, n);
-    sb->len += n;
-    sb->buf[sb->len] = '\0';
-}
-
-static void sb_puts(sslx_sbuf_t *sb, const char *s)
-{
-    sb_put(sb, s, strlen(s));
-}
-
-static const char hexdigits[] = "0123456789ABCDEF";
-
-/* Upper-case hex of n bits of c, after the given prefix. */
-static void sb_hex(sslx_sbuf_t *sb, const char *prefix, unsigned long c,
-                   int digits)
-{
-    char tmp[16];
-    int i;
-
-    sb_puts(sb, prefix);
-    for (i = 0; i < digits; i++) {
-        tmp[i] = hexdigits[(c >> (4 * (digits - 1 - i))) & 0x0f];
-    }
-    sb_put(sb, tmp, digits);
-}
-
-/* --------------------------------------------------------------------
- * OpenSSL's string printer (ASN1_STRING_print_ex / do_esc_char), for the
- * flag combinations mod_ssl uses.
- */
-
-#define SSLX_ESC_2253   0x0001  /* ASN1_STRFLGS_ESC_2253 */
-#define SSLX_ESC_CTRL   0x0002  /* ASN1_STRFLGS_ESC_CTRL */
-#define SSLX_ESC_MSB    0x0004  /* ASN1_STRFLGS_ESC_MSB */
-#define SSLX_UTF8       0x0010  /* ASN1_STRFLGS_UTF8_CONVERT */
-#define SSLX_DUMP_UNKN  0x0020  /* ASN1_STRFLGS_DUMP_UNKNOWN (+ DUMP_DER) */
-#define SSLX_DUMP_ALL   0x0040  /* ASN1_STRFLGS_DUMP_ALL (+ DUMP_DER) */
-#define SSLX_FIRST      0x0100  /* first character of the value */
-#define SSLX_LAST       0x0200  /* last character of the value */
-
-/* X509_NAME_print_ex(XN_FLAG_RFC2253) value flags */
-#define SSLX_RFC2253 \
-    (SSLX_ESC_2253 | SSLX_ESC_CTRL | SSLX_ESC_MSB | SSLX_UTF8 | SSLX_DUMP_UNKN)
 /* mod_ssl's asn1_string_convert(): control characters escaped only */
-#define SSLX_TEXT       (SSLX_ESC_CTRL | SSLX_UTF8)
-
-/* One character of at most 8 bits, escaped as do_esc_char does. */
-static void esc_byte(sslx_sbuf_t *sb, unsigned int c, int flags)
-{
-    char ch = (char)c;
-
-    if (c > 0x7f) {
-        if (flags & SSLX_ESC_MSB) {
-            sb_hex(sb, "\\", c, 2);
-        }
-        else {
-            sb_put(sb, &ch, 1);
-        }
-    }
-    else if (((flags & SSLX_ESC_2253) && c != 0
-              && strchr(",+\"\\<>;", (int)c) != NULL)
-             || ((flags & SSLX_FIRST) && (c == ' ' || c == '#'))
-             || ((flags & SSLX_LAST) && c == ' ')) {
-        sb_put(sb, "\\", 1);
-        sb_put(sb, &ch, 1);
-    }
-    else if ((flags & SSLX_ESC_CTRL) && (c < 0x20 || c == 0x7f)) {
-        sb_hex(sb, "\\", c, 2);
-    }
-    else if (c == '\\'
-             && (flags & (SSLX_ESC_2253 | SSLX_ESC_CTRL | SSLX_ESC_MSB))) {
-        sb_put(sb, "\\\\", 2);
-    }
-    else {
-        sb_put(sb, &ch, 1);
-    }
-}
-
-/* One character, either converted to UTF-8 first (each byte escaped) or
- * printed as a code point (\UXXXX, \WXXXXXXXX above 8 bits). */
-static void esc_char(sslx_sbuf_t *sb, unsigned long c, int flags,
-                     int to_utf8)
-{
-    unsigned char u[4];
-    int i, n;
-
-    if (!to_utf8) {
-        if (c > 0xffff) {
-            sb_hex(sb, "\\W", c, 8);
-        }
-        else if (c > 0xff) {
-            sb_hex(sb, "\\U", c, 4);
-        }
-        else {
-            esc_byte(sb, (unsigned int)c, flags);
-        }
-        return;
-    }
-    if (c < 0x80) {
-        u[0] = (unsigned char)c;
-        n = 1;
-    }
-    else if (c < 0x800) {
-        u[0] = (unsigned char)(0xc0 | (c >> 6));
-        u[1] = (unsigned char)(0x80 | (c & 0x3f));
-        n = 2;
-    }
-    else if (c < 0x10000) {
-        if (c >= 0xd800 && c <= 0xdfff) {
-            return;             /* OpenSSL drops lone surrogates */
-        }
-        u[0] = (unsigned char)(0xe0 | (c >> 12));
-        u[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-        u[2] = (unsigned char)(0x80 | (c & 0x3f));
-        n = 3;
-    }
-    else if (c < 0x110000) {
-        u[0] = (unsigned char)(0xf0 | (c >> 18));
-        u[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
-        u[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-        u[3] = (unsigned char)(0x80 | (c & 0x3f));
-        n = 4;
-    }
-    else {
-        return;                 /* beyond Unicode: dropped as well */
-    }
-    for (i = 0; i < n; i++) {
-        esc_byte(sb, u[i], flags);
-    }
-}
-
-/* Decode one UTF-8 character as OpenSSL's UTF8_getc does; returns its
- * length or 0 when the sequence is invalid. */
-static apr_size_t utf8_get(const unsigned char *s, apr_size_t n,
-                           unsigned long *c)
-{
-    apr_size_t len, i;
-    unsigned long min;
-
-    if (s[0] < 0x80) {
-        *c = s[0];
-        return 1;
-    }
-    else if ((s[0] & 0xe0) == 0xc0) {
-        len = 2;
-        min = 0x80;
-        *c = s[0] & 0x1f;
-    }
-    else if ((s[0] & 0xf0) == 0xe0) {
-        len = 3;
-        min = 0x800;
-        *c = s[0] & 0x0f;
-    }
-    else if ((s[0] & 0xf8) == 0xf0) {
-        len = 4;
-        min = 0x10000;
-        *c = s[0] & 0x07;
-    }
-    else {
-        return 0;
-    }
-    if (n < len) {
-        return 0;
-    }
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-        *c = (*c << 6) | (s[i] & 0x3f);
-    }
-    if (*c < min || (*c >= 0xd800 && *c <= 0xdfff)) {
-        return 0;
-    }
-    return len;
-}
-
-/* Characters of width 0 (UTF-8), 1, 2 (BMP) or 4 (Universal) bytes, as
- * OpenSSL's do_buf walks them.  Returns -1 where OpenSSL stops with an
- * error (what was printed so far stays, as in OpenSSL's BIO). */
-static int put_chars(sslx_sbuf_t *sb, const unsigned char *d, apr_size_t n,
-                     int width, int flags, int to_utf8)
-{
-    apr_size_t pos = 0, step, i;
-    unsigned long c;
-    int pflags;
-
-    if ((width == 4 && (n & 3)) || (width == 2 && (n & 1))) {
-        return -1;
-    }
-    while (pos < n) {
-        pflags = (pos == 0 && (flags & SSLX_ESC_2253)) ? SSLX_FIRST : 0;
-        if (width == 0) {
-            if ((step = utf8_get(d + pos, n - pos, &c)) == 0) {
-                return -1;
-            }
-        }
-        else {
-            step = (apr_size_t)width;
-            for (c = 0, i = 0; i < step; i++) {
-                c = (c << 8) | d[pos + i];
-            }
-        }
-        pos += step;
-        if (pos == n && (flags & SSLX_ESC_2253)) {
-            pflags = SSLX_LAST;
-        }
-        esc_char(sb, c, flags | pflags, to_utf8);
-    }
-    return 0;
-}
-
-/* Bytes per character of an ASN.1 string type (OpenSSL's tag2nbyte);
- * -1 for types it does not print as text. */
-static int tag_width(unsigned long tag)
-{
-    switch (tag) {
-    case 12:                            /* UTF8String */
-        return 0;
-    case 18: case 19: case 20: case 22: /* Numeric, Printable, T61, IA5 */
-    case 23: case 24: case 26:          /* UTCTime, GeneralizedTime, Visible */
-        return 1;
-    case 28:                            /* UniversalString */
-        return 4;
-    case 30:                            /* BMPString */
-        return 2;
-    default:
-        return -1;
-    }
-}
-
-/* "#" and the hex of the value's DER encoding (tag, length, content). */
-static void put_der_dump(sslx_sbuf_t *sb, const unsigned char *d,
-                         apr_size_t n, unsigned long tag)
-{
-    unsigned char hdr[8];
-    int hlen = 0, lbytes = 0, i;
-    apr_size_t v;
-
-    hdr[hlen++] = (unsigned char)((tag == 16 || tag == 17) ? tag | 0x20
-                                                            : tag & 0x1f);
-    if (n < 0x80) {
-        hdr[hlen++] = (unsigned char)n;
-    }
-    else {
-        for (v = n; v > 0; v >>= 8) {
-            lbytes++;
-        }
-        hdr[hlen++] = (unsigned char)(0x80 | lbytes);
-        for (i = lbytes - 1; i >= 0; i--) {
-            hdr[hlen++] = (unsigned char)((n >> (8 * i)) & 0xff);
-        }
-    }
-    sb_put(sb, "#", 1);
-    for (i = 0; i < hlen; i++) {
-        sb_hex(sb, "", hdr[i], 2);
-    }
-    for (v = 0; v < n; v++) {
-        sb_hex(sb, "", d[v], 2);
-    }
-}
-
-/* One string value, as ASN1_STRING_print_ex(flags) prints it. */
-static int put_value(sslx_sbuf_t *sb, const gnutls_datum_t *val,
-                     unsigned long tag, int flags)
-{
-    int width = (flags & SSLX_DUMP_ALL) ? -1 : tag_width(tag);
-    int to_utf8 = 0;
-
-    if (width < 0 && !(flags & (SSLX_DUMP_UNKN | SSLX_DUMP_ALL))) {
-        width = 1;
-    }
-    if (width < 0) {
-        put_der_dump(sb, val->data, val->size, tag);
-        return 0;
-    }
-    if (flags & SSLX_UTF8) {
-        if (width == 0) {
-            width = 1;          /* UTF-8 already: bytes go out as they are */
-        }
-        else {
-            to_utf8 = 1;
-        }
-    }
-    return put_chars(sb, val->data, val->size, width, flags, to_utf8);
-}
+#define SSLX_TEXT (SSLX_ASN1_ESC_CTRL | SSLX_ASN1_UTF8)
 
 /* A value as mod_ssl's asn1_string_convert() gives it; NULL when empty. */
 static const char *value_text(apr_pool_t *p, const gnutls_datum_t *val,
                               unsigned long tag, int raw)
 {
-    sslx_sbuf_t sb;
+    const char *text = sslx_asn1_text(p, val, tag,
+                                      raw ? SSLX_ASN1_ESC_CTRL : SSLX_TEXT);
 
-    sb_init(&sb, p);
-    (void)put_value(&sb, val, tag, raw ? SSLX_ESC_CTRL : SSLX_TEXT);
-    return sb.len > 0 ? sb.buf : NULL;
+    return *text ? text : NULL;
 }
 
 /* --------------------------------------------------------------------
@@ -599,19 +83,38 @@ static apr_status_t crt_cleanup(void *data)
     return APR_SUCCESS;
 }
 
-gnutls_x509_crt_t sslx_x509_import(apr_pool_t *p, const gnutls_datum_t *der)
+static gnutls_x509_crt_t crt_import(apr_pool_t *p,
+                                    const gnutls_datum_t *data,
+                                    gnutls_x509_crt_fmt_t format)
 {
     gnutls_x509_crt_t crt;
 
-    if (der == NULL || gnutls_x509_crt_init(&crt) < 0) {
+    if (gnutls_x509_crt_init(&crt) < 0) {
         return NULL;
     }
-    if (gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER) < 0) {
+    if (gnutls_x509_crt_import(crt, data, format) < 0) {
         gnutls_x509_crt_deinit(crt);
         return NULL;
     }
     apr_pool_cleanup_register(p, crt, crt_cleanup, apr_pool_cleanup_null);
     return crt;
+}
+
+gnutls_x509_crt_t sslx_x509_import(apr_pool_t *p, const gnutls_datum_t *der)
+{
+    return der ? crt_import(p, der, GNUTLS_X509_FMT_DER) : NULL;
+}
+
+gnutls_x509_crt_t sslx_x509_import_pem(apr_pool_t *p, const char *pem)
+{
+    gnutls_datum_t d;
+
+    if (pem == NULL || *pem == '\0') {
+        return NULL;
+    }
+    d.data = (unsigned char *)pem;
+    d.size = (unsigned int)strlen(pem);
+    return crt_import(p, &d, GNUTLS_X509_FMT_PEM);
 }
 
 const char *sslx_x509_version(apr_pool_t *p, gnutls_x509_crt_t crt)
@@ -660,23 +163,23 @@ const char *sslx_x509_serial(apr_pool_t *p, gnutls_x509_crt_t crt)
     unsigned char *mag;
     apr_size_t len, i;
     int neg;
-    sslx_sbuf_t sb;
+    sslx_asn1_buf_t sb;
 
     if ((mag = serial_magnitude(p, crt, &len, &neg)) == NULL) {
         return NULL;
     }
-    sb_init(&sb, p);
+    sslx_asn1_buf_init(&sb, p);
     if (neg) {
-        sb_put(&sb, "-", 1);
+        sslx_asn1_put(&sb, "-", 1);
     }
     if (len == 0) {
-        sb_put(&sb, "00", 2);
+        sslx_asn1_put(&sb, "00", 2);
     }
     for (i = 0; i < len; i++) {
         if (i != 0 && i % 35 == 0) {
-            sb_put(&sb, "\\\n", 2);     /* i2a_ASN1_INTEGER's wrapping */
+            sslx_asn1_put(&sb, "\\\n", 2);     /* i2a_ASN1_INTEGER's wrapping */
         }
-        sb_hex(&sb, "", mag[i], 2);
+        sslx_asn1_put_hex(&sb, "", mag[i], 2);
     }
     return sb.buf;
 }
@@ -761,6 +264,17 @@ static apr_array_header_t *dn_avas(apr_pool_t *p, gnutls_x509_crt_t crt,
     }
 }
 
+/* "<type>=" for an AVA: OpenSSL's short name of its type, else the
+ * dotted OID.  Returns the short name, NULL when there is none. */
+static const char *put_type(sslx_asn1_buf_t *sb, const sslx_dn_ava_t *e)
+{
+    const char *name = sslx_oid_attr_short_name(e->oid);
+
+    sslx_asn1_puts(sb, name ? name : e->oid);
+    sslx_asn1_put(sb, "=", 1);
+    return name;
+}
+
 /* X509_NAME_print_ex(XN_FLAG_RFC2253 [& ~ASN1_STRFLGS_ESC_MSB]): RDNs
  * last first, AVAs inside an RDN last first too, as OpenSSL walks them. */
 static const char *dn_oneline(apr_pool_t *p, gnutls_x509_crt_t crt,
@@ -769,23 +283,21 @@ static const char *dn_oneline(apr_pool_t *p, gnutls_x509_crt_t crt,
     apr_array_header_t *avas = dn_avas(p, crt, which);
     const sslx_dn_ava_t *e;
     const char *name;
-    sslx_sbuf_t sb;
+    sslx_asn1_buf_t sb;
     int i;
 
     if (avas == NULL) {
         return NULL;
     }
-    sb_init(&sb, p);
+    sslx_asn1_buf_init(&sb, p);
     for (i = avas->nelts - 1; i >= 0; i--) {
         e = &APR_ARRAY_IDX(avas, i, sslx_dn_ava_t);
         if (i < avas->nelts - 1) {
-            sb_puts(&sb, e->rdn == (e + 1)->rdn ? "+" : ",");
+            sslx_asn1_puts(&sb, e->rdn == (e + 1)->rdn ? "+" : ",");
         }
-        name = oid_name(dn_short_names, e->oid);
-        sb_puts(&sb, name ? name : e->oid);
-        sb_put(&sb, "=", 1);
-        if (put_value(&sb, &e->ava.value, e->ava.value_tag,
-                      name ? flags : flags | SSLX_DUMP_ALL) < 0) {
+        name = put_type(&sb, e);
+        if (sslx_asn1_print(&sb, &e->ava.value, e->ava.value_tag,
+                            name ? flags : flags | SSLX_ASN1_DUMP_ALL) < 0) {
             break;              /* OpenSSL leaves what it printed so far */
         }
     }
@@ -796,14 +308,14 @@ const char *sslx_x509_dn(apr_pool_t *p, gnutls_x509_crt_t crt,
                          sslx_x509_name_t which)
 {
     /* mod_ssl: XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB, so UTF-8 stays */
-    return dn_oneline(p, crt, which, SSLX_RFC2253 & ~SSLX_ESC_MSB);
+    return dn_oneline(p, crt, which, SSLX_ASN1_RFC2253 & ~SSLX_ASN1_ESC_MSB);
 }
 
 /* One value as X509_NAME_oneline prints it: the string's own bytes (no
  * conversion), '/' and '+' after a backslash, bytes outside ' '..'~' as
  * \xHH; of a GeneralString that looks like UCS-4 Latin-1 (all bytes but
  * every fourth zero) only every fourth byte. */
-static void put_legacy_value(sslx_sbuf_t *sb, const gnutls_datum_t *val,
+static void put_legacy_value(sslx_asn1_buf_t *sb, const gnutls_datum_t *val,
                              unsigned long tag)
 {
     int keep[4] = { 1, 1, 1, 1 }, used[4] = { 0, 0, 0, 0 };
@@ -824,13 +336,13 @@ static void put_legacy_value(sslx_sbuf_t *sb, const gnutls_datum_t *val,
             continue;
         }
         if (val->data[i] < ' ' || val->data[i] > '~') {
-            sb_hex(sb, "\\x", val->data[i], 2);
+            sslx_asn1_put_hex(sb, "\\x", val->data[i], 2);
             continue;
         }
         if (c == '/' || c == '+') {
-            sb_put(sb, "\\", 1);
+            sslx_asn1_put(sb, "\\", 1);
         }
-        sb_put(sb, &c, 1);
+        sslx_asn1_put(sb, &c, 1);
     }
 }
 
@@ -839,20 +351,17 @@ const char *sslx_x509_dn_legacy(apr_pool_t *p, gnutls_x509_crt_t crt,
 {
     apr_array_header_t *avas = dn_avas(p, crt, which);
     const sslx_dn_ava_t *e;
-    const char *name;
-    sslx_sbuf_t sb;
+    sslx_asn1_buf_t sb;
     int i;
 
     if (avas == NULL) {
         return NULL;
     }
-    sb_init(&sb, p);
+    sslx_asn1_buf_init(&sb, p);
     for (i = 0; i < avas->nelts; i++) {
         e = &APR_ARRAY_IDX(avas, i, sslx_dn_ava_t);
-        sb_puts(&sb, (i > 0 && e->rdn == (e - 1)->rdn) ? "+" : "/");
-        name = oid_name(dn_short_names, e->oid);
-        sb_puts(&sb, name ? name : e->oid);
-        sb_put(&sb, "=", 1);
+        sslx_asn1_puts(&sb, (i > 0 && e->rdn == (e - 1)->rdn) ? "+" : "/");
+        put_type(&sb, e);
         put_legacy_value(&sb, &e->ava.value, e->ava.value_tag);
     }
     return sb.buf;
@@ -945,35 +454,18 @@ typedef enum {
 } sslx_san_kind_t;
 
 /* The text of an otherName value: DER of a UTF8String (msUPN) or an
- * IA5String (dnsSRV); NULL for any other encoding, as in mod_ssl. */
+ * IA5String (dnsSRV) and nothing after it; NULL for any other encoding,
+ * as in mod_ssl. */
 static const char *othername_text(apr_pool_t *p, const gnutls_datum_t *der,
                                   unsigned char want_tag)
 {
     gnutls_datum_t val;
-    apr_size_t len = 0, hdr = 2;
-    unsigned int i, lbytes;
+    unsigned char tag;
 
-    if (der->size < 2 || der->data[0] != want_tag) {
+    if (sslx_asn1_der_element(der, &tag, &val) < 0 || tag != want_tag
+        || val.data + val.size != der->data + der->size) {
         return NULL;
     }
-    if (der->data[1] < 0x80) {
-        len = der->data[1];
-    }
-    else {
-        lbytes = der->data[1] & 0x7f;
-        if (lbytes == 0 || lbytes > 4 || der->size < 2 + lbytes) {
-            return NULL;
-        }
-        for (i = 0; i < lbytes; i++) {
-            len = (len << 8) | der->data[2 + i];
-        }
-        hdr += lbytes;
-    }
-    if (hdr + len != der->size) {
-        return NULL;
-    }
-    val.data = der->data + hdr;
-    val.size = (unsigned int)len;
     return value_text(p, &val, want_tag, 0);
 }
 
@@ -1201,7 +693,7 @@ static const char *alg_name(apr_pool_t *p, int rv, const char *oid)
     if (rv < 0) {
         return NULL;
     }
-    name = oid_name(alg_long_names, oid);
+    name = sslx_oid_alg_long_name(oid);
     return apr_pstrdup(p, name ? name : "UNKNOWN");
 }
 
@@ -1264,6 +756,6 @@ const char *sslx_x509_rfc4523_cea(apr_pool_t *p, gnutls_x509_crt_t crt)
      * >= 0x80 as \XX); an empty issuer ends its apr_pstrcat early. */
     return apr_pstrcat(p, "{ serialNumber ", serial,
                        ", issuer rdnSequence:\"",
-                       dn_oneline(p, crt, SSLX_X509_ISSUER, SSLX_RFC2253),
+                       dn_oneline(p, crt, SSLX_X509_ISSUER, SSLX_ASN1_RFC2253),
                        "\" }", NULL);
 }

@@ -18,8 +18,13 @@ typedef enum {
     SSLX_X509_ISSUER
 } sslx_x509_name_t;
 
-/* Import one DER certificate; the crt is deinitialised by a cleanup on p. */
+/* Import one DER certificate; the crt is deinitialised by a cleanup on p.
+ * NULL when der is NULL or holds no certificate. */
 gnutls_x509_crt_t sslx_x509_import(apr_pool_t *p, const gnutls_datum_t *der);
+
+/* The same for the first certificate of PEM text (SSL_CLIENT_CERT); NULL
+ * when pem is NULL, empty or holds no certificate. */
+gnutls_x509_crt_t sslx_x509_import_pem(apr_pool_t *p, const char *pem);
 
 /* "3" for an X.509 v3 certificate (SSL_*_M_VERSION). */
 const char *sslx_x509_version(apr_pool_t *p, gnutls_x509_crt_t crt);

@@ -16,7 +16,6 @@
 
 #include <string.h>
 
-#include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
 
@@ -25,68 +24,8 @@
 #include <gnutls/x509-ext.h>
 
 #include "sslx_x509_ext.h"
-
-/* Extensions by OID, with OpenSSL's short and long names. */
-static const struct {
-    const char *oid;
-    const char *sn;
-    const char *ln;
-} ext_names[] = {
-    { "2.5.29.14", "subjectKeyIdentifier", "X509v3 Subject Key Identifier" },
-    { "2.5.29.15", "keyUsage", "X509v3 Key Usage" },
-    { "2.5.29.17", "subjectAltName", "X509v3 Subject Alternative Name" },
-    { "2.5.29.18", "issuerAltName", "X509v3 Issuer Alternative Name" },
-    { "2.5.29.19", "basicConstraints", "X509v3 Basic Constraints" },
-    { "2.5.29.31", "crlDistributionPoints",
-      "X509v3 CRL Distribution Points" },
-    { "2.5.29.32", "certificatePolicies", "X509v3 Certificate Policies" },
-    { "2.5.29.35", "authorityKeyIdentifier",
-      "X509v3 Authority Key Identifier" },
-    { "2.5.29.37", "extendedKeyUsage", "X509v3 Extended Key Usage" },
-    { "1.3.6.1.5.5.7.1.1", "authorityInfoAccess",
-      "Authority Information Access" },
-    { "2.16.840.1.113730.1.1", "nsCertType", "Netscape Cert Type" },
-    { "2.16.840.1.113730.1.2", "nsBaseUrl", "Netscape Base Url" },
-    { "2.16.840.1.113730.1.3", "nsRevocationUrl", "Netscape Revocation Url" },
-    { "2.16.840.1.113730.1.4", "nsCaRevocationUrl",
-      "Netscape CA Revocation Url" },
-    { "2.16.840.1.113730.1.7", "nsRenewalUrl", "Netscape Renewal Url" },
-    { "2.16.840.1.113730.1.8", "nsCaPolicyUrl", "Netscape CA Policy Url" },
-    { "2.16.840.1.113730.1.12", "nsSslServerName",
-      "Netscape SSL Server Name" },
-    { "2.16.840.1.113730.1.13", "nsComment", "Netscape Comment" },
-    { NULL, NULL, NULL }
-};
-
-/* Key purposes with the long names OpenSSL prints (OBJ_nid2ln). */
-static const struct {
-    const char *oid;
-    const char *ln;
-} purpose_names[] = {
-    { "1.3.6.1.5.5.7.3.1", "TLS Web Server Authentication" },
-    { "1.3.6.1.5.5.7.3.2", "TLS Web Client Authentication" },
-    { "1.3.6.1.5.5.7.3.3", "Code Signing" },
-    { "1.3.6.1.5.5.7.3.4", "E-mail Protection" },
-    { "1.3.6.1.5.5.7.3.5", "IPSec End System" },
-    { "1.3.6.1.5.5.7.3.6", "IPSec Tunnel" },
-    { "1.3.6.1.5.5.7.3.7", "IPSec User" },
-    { "1.3.6.1.5.5.7.3.8", "Time Stamping" },
-    { "1.3.6.1.5.5.7.3.9", "OCSP Signing" },
-    { "1.3.6.1.5.5.7.3.17", "ipsec Internet Key Exchange" },
-    { "1.3.6.1.5.5.7.3.21", "SSH Client" },
-    { "1.3.6.1.5.5.7.3.22", "SSH Server" },
-    { "2.5.29.37.0", "Any Extended Key Usage" },
-    { "1.3.6.1.4.1.311.2.1.21", "Microsoft Individual Code Signing" },
-    { "1.3.6.1.4.1.311.2.1.22", "Microsoft Commercial Code Signing" },
-    { "1.3.6.1.4.1.311.10.3.1", "Microsoft Trust List Signing" },
-    { "1.3.6.1.4.1.311.10.3.3", "Microsoft Server Gated Crypto" },
-    { "1.3.6.1.4.1.311.10.3.4", "Microsoft Encrypted File System" },
-    { "1.3.6.1.4.1.311.20.2.2", "Microsoft Smartcard Login" },
-    { "2.16.840.1.113730.4.1", "Netscape Server Gated Crypto" },
-    { "1.3.6.1.5.2.3.4", "PKINIT Client Auth" },
-    { "1.3.6.1.5.2.3.5", "Signing KDC Response" },
-    { NULL, NULL }
-};
+#include "sslx_asn1.h"
+#include "sslx_oid.h"
 
 /* Key usage bits in OpenSSL's order, with its names. */
 static const struct {
@@ -121,94 +60,7 @@ static const struct {
 
 #define SSLX_OID_NS_PREFIX "2.16.840.1.113730.1."
 
-static int is_dotted_oid(const char *s)
-{
-    int arcs = 0;
-
-    while (*s) {
-        if (!apr_isdigit(*s)) {
-            return 0;
-        }
-        while (apr_isdigit(*s)) {
-            s++;
-        }
-        arcs++;
-        if (*s == '.') {
-            if (!*++s) {
-                return 0;
-            }
-        }
-    }
-    return arcs >= 2;
-}
-
-/* The dotted OID for a name OpenSSL's OBJ_txt2obj would accept. */
-static const char *ext_oid(const char *name)
-{
-    int i;
-
-    if (is_dotted_oid(name)) {
-        return name;
-    }
-    for (i = 0; ext_names[i].oid; i++) {
-        if (!strcmp(name, ext_names[i].sn) || !strcmp(name, ext_names[i].ln)) {
-            return ext_names[i].oid;
-        }
-    }
-    return NULL;
-}
-
 /* ---- DER strings --------------------------------------------------- */
-
-/* The content of the DER element at the start of der (trailing bytes
- * are ignored, as d2i ignores them); its tag in *tag; -1 if malformed. */
-static int der_string(const gnutls_datum_t *der, unsigned char *tag,
-                      gnutls_datum_t *content)
-{
-    apr_size_t len = 0, hdr = 2;
-    unsigned int i, lbytes;
-
-    if (der->size < 2) {
-        return -1;
-    }
-    *tag = der->data[0];
-    if (der->data[1] < 0x80) {
-        len = der->data[1];
-    }
-    else {
-        lbytes = der->data[1] & 0x7f;
-        if (lbytes == 0 || lbytes > 4 || der->size < 2 + lbytes) {
-            return -1;
-        }
-        for (i = 0; i < lbytes; i++) {
-            len = (len << 8) | der->data[2 + i];
-        }
-        hdr += lbytes;
-    }
-    if (len > der->size - hdr) {
-        return -1;
-    }
-    content->data = der->data + hdr;
-    content->size = (unsigned int)len;
-    return 0;
-}
-
-static void put_utf8(apr_array_header_t *buf, unsigned long c)
-{
-    if (c < 0x80) {
-        APR_ARRAY_PUSH(buf, char) = (char)c;
-    }
-    else if (c < 0x800) {
-        APR_ARRAY_PUSH(buf, char) = (char)(0xc0 | (c >> 6));
-        APR_ARRAY_PUSH(buf, char) = (char)(0x80 | (c & 0x3f));
-    }
-    else if (c < 0xd800 || (c > 0xdfff && c < 0x10000)) {
-        APR_ARRAY_PUSH(buf, char) = (char)(0xe0 | (c >> 12));
-        APR_ARRAY_PUSH(buf, char) = (char)(0x80 | ((c >> 6) & 0x3f));
-        APR_ARRAY_PUSH(buf, char) = (char)(0x80 | (c & 0x3f));
-    }
-    /* lone surrogates: dropped, as OpenSSL's UTF8_putc refuses them */
-}
 
 /* A DisplayText value as ASN1_STRING_print_ex(ASN1_STRFLGS_UTF8_CONVERT)
  * prints it: UTF-8 bytes as they are, IA5 and Visible bytes as Latin-1,
@@ -216,29 +68,15 @@ static void put_utf8(apr_array_header_t *buf, unsigned long c)
  * der holds no DisplayText string. */
 static const char *display_text(apr_pool_t *p, const gnutls_datum_t *der)
 {
-    apr_array_header_t *buf;
     gnutls_datum_t v;
     unsigned char tag;
-    unsigned int i;
 
-    if (der_string(der, &tag, &v) < 0
+    if (sslx_asn1_der_element(der, &tag, &v) < 0
         || (tag != 0x0c && tag != 0x16 && tag != 0x1a && tag != 0x1e)) {
         return NULL;
     }
-    if (tag == 0x0c) {
-        return apr_pstrmemdup(p, (const char *)v.data, v.size);
-    }
-    if (tag == 0x1e && (v.size & 1)) {
-        return "";              /* OpenSSL prints nothing, yet succeeds */
-    }
-    buf = apr_array_make(p, (int)v.size * 2 + 1, sizeof(char));
-    for (i = 0; i < v.size; i += (tag == 0x1e) ? 2 : 1) {
-        put_utf8(buf, tag == 0x1e ? ((unsigned long)v.data[i] << 8)
-                                    | v.data[i + 1]
-                                  : v.data[i]);
-    }
-    APR_ARRAY_PUSH(buf, char) = '\0';
-    return buf->elts;
+    /* A BMPString of odd length: OpenSSL prints nothing, yet succeeds. */
+    return sslx_asn1_text(p, &v, tag, SSLX_ASN1_UTF8);
 }
 
 /* A Netscape string extension: OpenSSL's i2s_ASN1_IA5STRING copies the
@@ -249,7 +87,7 @@ static const char *ns_string(apr_pool_t *p, const gnutls_datum_t *der)
     gnutls_datum_t v;
     unsigned char tag;
 
-    if (der_string(der, &tag, &v) == 0 && tag == 0x16) {
+    if (sslx_asn1_der_element(der, &tag, &v) == 0 && tag == 0x16) {
         return apr_pstrndup(p, (const char *)v.data, v.size);
     }
     return display_text(p, der);
@@ -327,14 +165,9 @@ static const char *key_usage(apr_pool_t *p, const gnutls_datum_t *der)
 
 static const char *purpose_name(const char *oid)
 {
-    int i;
+    const char *name = sslx_oid_purpose_long_name(oid);
 
-    for (i = 0; purpose_names[i].oid; i++) {
-        if (!strcmp(oid, purpose_names[i].oid)) {
-            return purpose_names[i].ln;
-        }
-    }
-    return oid;
+    return name ? name : oid;
 }
 
 static const char *ext_key_usage(apr_pool_t *p, const gnutls_datum_t *der)
@@ -404,7 +237,7 @@ static const char *othername_item(apr_pool_t *p, const gnutls_datum_t *oid,
     const char *o = apr_pstrndup(p, (const char *)oid->data, oid->size);
     gnutls_datum_t content;
     unsigned char tag;
-    int i, ok = der_string(v, &tag, &content) == 0;
+    int i, ok = sslx_asn1_der_element(v, &tag, &content) == 0;
 
     for (i = 0; othername_labels[i].oid; i++) {
         if (!strcmp(o, othername_labels[i].oid)) {
@@ -542,7 +375,7 @@ apr_status_t sslx_x509_ext_values(apr_pool_t *p, gnutls_x509_crt_t crt,
                                   const char *ext,
                                   apr_array_header_t **values)
 {
-    const char *want = ext_oid(ext), *text;
+    const char *want = sslx_oid_ext_parse(ext), *text;
     char oid[128];
     size_t oid_size;
     unsigned int i, critical;

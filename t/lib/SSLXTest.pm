@@ -775,6 +775,46 @@ sub differs_from_modssl {
     return @bad;
 }
 
+# The base64 of the DER inside a PEM certificate: what SSL_*_B64CERT
+# holds for the PEM in SSL_*_CERT.
+sub b64_of_pem {
+    my $pem = shift // '';
+    $pem =~ s/-----(?:BEGIN|END) CERTIFICATE-----//g;
+    $pem =~ s/\s+//g;
+    return $pem;
+}
+
+# The complaints about two name => value maps, mod_sslx's and mod_ssl's:
+# a name only one module sets, or a value that differs_from_modssl()
+# rejects ($meant_to_differ: name => how, as meant_to_differ() gives).
+# $only_sslx names the variables only mod_sslx has (name => the PEM
+# variable whose base64 it must hold): mod_ssl must not set them.
+sub compare_with_modssl {
+    my($sslx, $modssl, $meant_to_differ, $only_sslx) = @_;
+    my @bad;
+    my %names = map { $_ => 1 } keys %$sslx, keys %$modssl;
+    for my $k (sort keys %names) {
+        my($x, $m) = ($sslx->{$k}, $modssl->{$k});
+        if (my $pem_var = ($only_sslx || {})->{$k}) {
+            push @bad, "$k: set by mod_ssl ('$m'), which has no such variable"
+                if defined $m;
+            push @bad, "$k: not the base64 DER of $pem_var"
+                if defined $x && $x ne b64_of_pem($sslx->{$pem_var});
+            next;
+        }
+        if (!defined $x) {
+            push @bad, "$k: set by mod_ssl ('" . show_value($m) . "'), missing in mod_sslx";
+            next;
+        }
+        if (!defined $m) {
+            push @bad, "$k: set by mod_sslx ('" . show_value($x) . "'), not by mod_ssl";
+            next;
+        }
+        push @bad, differs_from_modssl($k, $x, $m, ($meant_to_differ || {})->{$k});
+    }
+    return @bad;
+}
+
 # HTTPS and the SSL_* variables of a parsed CGI environment.
 sub ssl_vars_of {
     my $env = shift || {};
@@ -788,7 +828,8 @@ sub header_lookups {
              grep { /^x-l-/ } keys %$h };
 }
 
-push @EXPORT, qw(show_value differs_from_modssl ssl_vars_of header_lookups);
+push @EXPORT, qw(show_value differs_from_modssl b64_of_pem compare_with_modssl
+                 ssl_vars_of header_lookups);
 
 
 # Variables whose values are meant to differ between mod_sslx and mod_ssl,
@@ -820,11 +861,14 @@ sub meant_to_differ {
 }
 
 # The first lines of a stand-alone httpd.conf in $dir that loads the
-# suite's modules and mod_sslx.
+# suite's modules and mod_sslx, names the server localhost and serves the
+# suite's documents (CGI included).
 sub standalone_conf_head {
     my($dir, $loglevel) = @_;
     my $module = Apache::Test::vars('sslx_module');
     my $mods = inherit_modules();
+    my $docroot = Apache::Test::vars('documentroot');
+    my $tconf = Apache::Test::vars('t_conf');
     return <<EOC;
 ServerRoot "$dir"
 $mods
@@ -833,6 +877,12 @@ PidFile "$dir/logs/httpd.pid"
 ErrorLog "$dir/logs/error_log"
 DefaultRuntimeDir "$dir/logs"
 LogLevel $loglevel
+ServerName localhost
+DocumentRoot "$docroot"
+TypesConfig "$tconf/mime.types"
+<IfModule cgid_module>
+    ScriptSock "$dir/logs/cgisock"
+</IfModule>
 EOC
 }
 
@@ -881,14 +931,9 @@ sub start_tls_server {
     my $dir = standalone_dir($name);
     my $port = free_port();
     my $conf = "$dir/conf/httpd.conf";
-    my $docroot = Apache::Test::vars('documentroot');
-    my $tconf = Apache::Test::vars('t_conf');
     my $pki = pki();
     write_file($conf, <<EOC);
 @{[ standalone_conf_head($dir, 'info sslx:debug') ]}
-ServerName localhost
-DocumentRoot "$docroot"
-TypesConfig "$tconf/mime.types"
 <IfModule mpm_prefork_module>
     StartServers 3
     MinSpareServers 3

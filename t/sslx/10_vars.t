@@ -8,7 +8,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestUtil;
 use SSLXTest;
 
-plan tests => 76, need_cgi, need { 'openssl is needed' => have_cmd('openssl') };
+plan tests => 78, need_cgi, need { 'openssl is needed' => have_cmd('openssl') };
 
 my $port = port('sslx_main');
 my $ecdsa = pki('localhost.ecdsa.crt');
@@ -157,7 +157,11 @@ like($third->{out}, qr/^Reused, TLSv1\.3/m, 'the client too sees a resumed sessi
     or diag($third->{out});
 
 # ---- per-directory options ------------------------------------------------
-$env = env_of('/plain/env.cgi');
+my $plain = curl_https(port => $port, host => 'localhost',
+                       path => '/plain/env.cgi');
+is($plain->{code}, 200, '/plain/env.cgi answers') or diag($plain->{err});
+$env = $plain->{env} || {};
+is($env->{SSL_TLS_SNI}, 'localhost', '/plain/ (no SSLXOptions): SSL_TLS_SNI is set');
 ok(!grep({ /^SSL_/ && $_ ne 'SSL_TLS_SNI' } keys %$env),
    '/plain/ (no SSLXOptions): only SSL_TLS_SNI among SSL_*')
     or diag(join ' ', grep { /^SSL_/ } sort keys %$env);

@@ -1,4 +1,4 @@
-# What the server does with bad input on a TLS port (DESIGN.md section 2):
+# What the server does with bad input on a TLS port:
 # plain HTTP gets mod_ssl's 400 page, garbage and broken records end the
 # connection (with a fatal alert at most), clients that vanish or stall in
 # the handshake do no harm, the server keeps serving, client-initiated

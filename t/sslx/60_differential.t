@@ -60,20 +60,8 @@ sub fetch {
                       host => $how eq 'curl_nosni' ? '127.0.0.1' : 'localhost');
 }
 
-# Compare two name => value maps; returns a list of complaints.
-sub compare {
-    my($sslx, $modssl) = @_;
-    my @bad;
-    my %names = map { $_ => 1 } keys %$sslx, keys %$modssl;
-    for my $k (sort keys %names) {
-        my($x, $m) = ($sslx->{$k}, $modssl->{$k});
-        if (!defined $x) { push @bad, "$k: set by mod_ssl ('" . show_value($m) . "'), missing in mod_sslx"; next }
-        if (!defined $m) { push @bad, "$k: set by mod_sslx ('" . show_value($x) . "'), not by mod_ssl"; next }
-        push @bad, differs_from_modssl($k, $x, $m, $meant_to_differ{$k});
-    }
-    return @bad;
-}
-
+# Two name => value maps: the list of complaints.
+sub compare { compare_with_modssl(@_, \%meant_to_differ) }
 
 # ---- the CGI environment --------------------------------------------------
 for my $c (@cases) {

@@ -1,4 +1,4 @@
-# Configuration mistakes (DESIGN.md section 2, first row): httpd -t, or
+# Configuration mistakes: httpd -t, or
 # startup, fails with a message naming the directive, the file and the
 # reason; an expired certificate only warns.  Each case is a small config
 # of its own, checked with the same httpd binary the suite uses.
@@ -21,12 +21,6 @@ sub conf {
     my $conf = "$dir/conf/httpd.conf";
     write_file($conf, <<EOC);
 @{[ standalone_conf_head($dir, "info sslx:debug") ]}
-ServerName localhost
-DocumentRoot "@{[Apache::Test::vars('documentroot')]}"
-TypesConfig "@{[Apache::Test::vars('t_conf')]}/mime.types"
-<IfModule cgid_module>
-    ScriptSock "$dir/logs/cgisock"
-</IfModule>
 Listen 127.0.0.1:$port
 <VirtualHost 127.0.0.1:$port>
     ServerName localhost

@@ -13,7 +13,6 @@ use Time::HiRes qw(time sleep);
 plan tests => 24, need_cgi;
 
 my $docroot = Apache::Test::vars('documentroot');
-my $tconf = Apache::Test::vars('t_conf');
 my $dir = standalone_dir('modssl-compat');
 my($p1, $p2, $p3) = (free_port(), free_port(), free_port());
 my $pki = pki();
@@ -22,12 +21,6 @@ my $conf = "$dir/conf/httpd.conf";
 write_file($conf, <<EOC);
 # An ordinary mod_ssl configuration; only the LoadModule line differs.
 @{[ standalone_conf_head($dir, "info") ]}
-ServerName localhost
-DocumentRoot "$docroot"
-TypesConfig "$tconf/mime.types"
-<IfModule cgid_module>
-    ScriptSock "$dir/logs/cgisock"
-</IfModule>
 ScriptAlias /cgi/ "$docroot/cgi/"
 ScriptAlias /std/ "$docroot/cgi/"
 

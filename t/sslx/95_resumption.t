@@ -198,62 +198,24 @@ for my $v (['TLS 1.3 ticket', 'sslx_resume', undef, '-tls1_3'],
 }
 
 # ---- SSLXSessionTicketKeyFile: separate servers ---------------------------------
-my $docroot = Apache::Test::vars('documentroot');
-my $tconf = Apache::Test::vars('t_conf');
-my $pki = pki();
 my $keyA = catfile($tmp, 'ticket-a.key');
 random_ticket_key($keyA);
 
-# standalone(NAME, KEYFILE|undef): an httpd of its own with one TLS vhost,
-# several children with few threads each.
+# standalone(NAME, KEYFILE|undef): a server of its own (start_tls_server:
+# one TLS vhost, several children with few threads each) with a session
+# cache and the ticket key file, or else a random ticket key.
 my @servers;
-sub slog { catfile($_[0]->{dir}, 'logs', 'access_log') }
+sub slog { $_[0]->{alog} }
 sub standalone {
     my($name, $key) = @_;
-    my $dir = standalone_dir("resume-$name");
-    my $port = free_port();
-    my $conf = "$dir/conf/httpd.conf";
-    my $keyline = $key ? qq(SSLXSessionTicketKeyFile "$key") : '# a random ticket key';
-    write_file($conf, <<EOC);
-@{[ standalone_conf_head($dir, "info sslx:debug") ]}
-ServerName localhost
-DocumentRoot "$docroot"
-TypesConfig "$tconf/mime.types"
-<IfModule cgid_module>
-    ScriptSock "$dir/logs/cgisock"
-</IfModule>
-<IfModule mpm_prefork_module>
-    StartServers 4
-    MinSpareServers 4
-    MaxSpareServers 8
-</IfModule>
-<IfModule !mpm_prefork_module>
-    StartServers 4
-    ServerLimit 8
-    ThreadsPerChild 2
-    MinSpareThreads 8
-    MaxSpareThreads 16
-    MaxRequestWorkers 16
-</IfModule>
+    my $dir = catfile(t_dir(), 'standalone', "resume-$name");
+    my $h = start_tls_server("resume-$name", <<EOC);
 SSLXSessionCache "shmcb:$dir/logs/scache(512000)"
-$keyline
-Listen 127.0.0.1:$port
-<VirtualHost 127.0.0.1:$port>
-    ServerName localhost
-    SSLXEngine on
-    SSLXCertificateFile    "$pki/localhost.ecdsa.crt"
-    SSLXCertificateKeyFile "$pki/localhost.ecdsa.key"
-    CustomLog "$dir/logs/access_log" "%P|%{SSL_SESSION_RESUMED}x|%{SSL_PROTOCOL}x|%r|%>s"
-</VirtualHost>
+@{[ $key ? qq(SSLXSessionTicketKeyFile "$key") : '# a random ticket key' ]}
 EOC
-    my $h = start_httpd($conf, port => $port, timeout => 30);
-    $h->{port} = $port;
-    $h->{dir} = $dir;
-    $h->{name} = $name;
     push @servers, $h;
     return $h;
 }
-END { stop_httpd($_) for @servers }
 
 my $sa = standalone('a', $keyA);
 my $sb = standalone('b', $keyA);
@@ -261,7 +223,7 @@ my $sc = standalone('c', undef);
 ok($sa->{up} && $sb->{up} && $sc->{up},
    'three more servers: two with the same SSLXSessionTicketKeyFile, one without')
     or diag(map { "$_->{name}: " . ($_->{stderr} // '')
-                  . (read_file("$_->{dir}/logs/error_log") // '') } @servers);
+                  . (read_file($_->{elog}) // '') } @servers);
 
 for my $v (['TLS 1.2', '-tls1_2'], ['TLS 1.3', '-tls1_3']) {
     my($name, $opt) = @$v;
@@ -282,7 +244,7 @@ sess($port{sslx_resume}, $f, 'out', '/ok.txt', $alog, '-tls1_3');
 my $r = sess($sa->{port}, $f, 'in', '/ok.txt', slog($sa), '-tls1_3');
 is("$r->{code} $r->{resumed}", '200 Initial',
    'a ticket from the test server (its own random key): full handshake on a key-file server');
-my @bad = map { sslx_log_problems(read_file("$_->{dir}/logs/error_log") // '') } $sb, $sc, $sa;
+my @bad = map { sslx_log_problems(read_file($_->{elog}) // '') } $sb, $sc, $sa;
 is(scalar(@bad), 0, 'declined tickets are no error: nothing at warn level or worse')
     or diag(join "\n", @bad);
 
@@ -355,7 +317,7 @@ my $fa = catfile($tmp, 'restart-a.pem');
 sess($sa->{port}, $fa, 'out', '/ok.txt', slog($sa), '-tls1_3');
 my $restarted = 1;
 for my $h ($sc, $sa) {
-    my $elog = catfile($h->{dir}, 'logs', 'error_log');
+    my $elog = $h->{elog};
     my $before = () = (read_file($elog) // '') =~ /resuming normal operations/g;
     kill 'USR1', $h->{pid};
     my $deadline = time + 20;

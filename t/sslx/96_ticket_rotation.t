@@ -90,7 +90,7 @@ for my $v (['TLS 1.3', '-tls1_3'], ['TLS 1.2', '-tls1_2']) {
         or diag($r->{out}, $r->{err});
 }
 
-like(read_file($gen->{elog}) // '', qr/SSLX01627: session ticket key rotated/,
+like(read_file($gen->{elog}) // '', qr/SSLX02008: session ticket key rotated/,
      'the parent rotates its key on schedule and logs it (debug)');
 
 # ---- SSLXSessionCacheTimeout 0 ------------------------------------------------------

@@ -37,7 +37,6 @@ plan tests => 63,
 
 my $pki = pki();
 my $docroot = Apache::Test::vars('documentroot');
-my $tconf = Apache::Test::vars('t_conf');
 my $modssl = have_modssl();
 my $dir = standalone_dir('bypass');
 my $port = free_port();
@@ -127,9 +126,6 @@ EOM
 
 write_file($conf, <<EOC);
 @{[ standalone_conf_head($dir, 'info sslx:debug') ]}
-ServerName localhost
-DocumentRoot "$docroot"
-TypesConfig "$tconf/mime.types"
 SSLXSessionTicketKeyFile "$dir/ticket.key"
 $alias
 Listen 127.0.0.1:$port
