@@ -297,35 +297,77 @@ static unsigned char *context_key(apr_pool_t *p, const sess_ctx_t *ctx,
     return key;
 }
 
+apr_status_t sslx_cache_store(const sslx_cache_t *cache, conn_rec *c,
+                              const unsigned char *key, unsigned klen,
+                              const gnutls_datum_t *data, apr_time_t expiry)
+{
+    apr_pool_t *scratch;
+    apr_status_t rv;
+
+    if (!cache || !cache->provider || data->size > SSLX_CACHE_MAX_ENTRY) {
+        return APR_ENOSPC;
+    }
+    if ((rv = apr_pool_create(&scratch, c->pool)) != APR_SUCCESS) {
+        return rv;
+    }
+    if ((rv = cache_lock(cache, c)) == APR_SUCCESS) {
+        rv = cache->provider->store(cache->instance, cache->server,
+                                    key, klen, expiry, data->data,
+                                    data->size, scratch);
+        cache_unlock(cache, c);
+    }
+    apr_pool_destroy(scratch);
+    return rv;
+}
+
+apr_status_t sslx_cache_fetch(const sslx_cache_t *cache, conn_rec *c,
+                              const unsigned char *key, unsigned klen,
+                              apr_pool_t *p, gnutls_datum_t *found)
+{
+    unsigned int len = SSLX_CACHE_MAX_ENTRY;
+    unsigned char *buf;
+    apr_status_t rv;
+
+    if (!cache || !cache->provider) {
+        return APR_NOTFOUND;
+    }
+    buf = apr_palloc(p, len);
+    if ((rv = cache_lock(cache, c)) == APR_SUCCESS) {
+        rv = cache->provider->retrieve(cache->instance, cache->server, key,
+                                       klen, buf, &len, p);
+        cache_unlock(cache, c);
+    }
+    if (rv == APR_SUCCESS) {
+        found->data = buf;
+        found->size = len;
+    }
+    return rv;
+}
+
 static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
 {
     sess_ctx_t *ctx = ptr;
-    const sslx_cache_t *cache = ctx->cache;
     apr_time_t expiry = apr_time_now() + apr_time_from_sec(ctx->timeout);
     apr_pool_t *scratch;
     unsigned char *ckey;
     unsigned klen;
     apr_status_t rv;
 
-    if (!cache->provider || data.size > SSLX_CACHE_MAX_ENTRY) {
-        ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, ctx->c, "session of %u "
-                      "bytes not cached", data.size);
-        return -1;
-    }
     if ((rv = apr_pool_create(&scratch, ctx->c->pool)) != APR_SUCCESS) {
         return -1;
     }
     ckey = context_key(scratch, ctx, &key, &klen);
-    if ((rv = cache_lock(ctx->cache, ctx->c)) == APR_SUCCESS) {
-        rv = cache->provider->store(cache->instance, ctx->s, ckey, klen,
-                                    expiry, data.data, data.size, scratch);
-        cache_unlock(ctx->cache, ctx->c);
-    }
+    rv = sslx_cache_store(ctx->cache, ctx->c, ckey, klen, &data, expiry);
     apr_pool_destroy(scratch);
+    if (rv == APR_ENOSPC) {
+        ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, ctx->c, "session of %u "
+                      "bytes not cached", data.size);
+        return -1;
+    }
     if (rv != APR_SUCCESS) {
         ap_log_cerror(APLOG_MARK, APLOG_DEBUG, rv, ctx->c, SSLXLOGNO(01613)
                       "session cache '%s': cannot store a session of %u "
-                      "bytes", cache->spec, data.size);
+                      "bytes", ctx->cache->spec, data.size);
         return -1;
     }
     ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, ctx->c, "session stored "
@@ -337,33 +379,27 @@ static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
 static gnutls_datum_t db_retrieve(void *ptr, gnutls_datum_t key)
 {
     sess_ctx_t *ctx = ptr;
-    const sslx_cache_t *cache = ctx->cache;
-    gnutls_datum_t found = { NULL, 0 };
-    unsigned int len = SSLX_CACHE_MAX_ENTRY;
-    unsigned char *buf, *ckey;
+    gnutls_datum_t found = { NULL, 0 }, entry;
+    unsigned char *ckey;
     unsigned klen;
     apr_pool_t *scratch;
     apr_status_t rv;
 
-    if (!cache->provider || ctx->no_resume
+    if (ctx->no_resume
         || apr_pool_create(&scratch, ctx->c->pool) != APR_SUCCESS) {
         return found;
     }
-    buf = apr_palloc(scratch, len);
     ckey = context_key(scratch, ctx, &key, &klen);
-    if ((rv = cache_lock(ctx->cache, ctx->c)) == APR_SUCCESS) {
-        rv = cache->provider->retrieve(cache->instance, ctx->s, ckey, klen,
-                                       buf, &len, scratch);
-        cache_unlock(ctx->cache, ctx->c);
-    }
-    if (rv == APR_SUCCESS && (found.data = gnutls_malloc(len)) != NULL) {
-        memcpy(found.data, buf, len);
-        found.size = len;
+    rv = sslx_cache_fetch(ctx->cache, ctx->c, ckey, klen, scratch, &entry);
+    if (rv == APR_SUCCESS
+        && (found.data = gnutls_malloc(entry.size)) != NULL) {
+        memcpy(found.data, entry.data, entry.size);
+        found.size = entry.size;
     }
     apr_pool_destroy(scratch);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_NOTFOUND(rv)) {
         ap_log_cerror(APLOG_MARK, APLOG_DEBUG, rv, ctx->c, SSLXLOGNO(01614)
-                      "session cache '%s': lookup failed", cache->spec);
+                      "session cache '%s': lookup failed", ctx->cache->spec);
     }
     ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, ctx->c, "session lookup: %s",
                   found.data ? "found" : "not found");

@@ -59,6 +59,16 @@ int sslx_cache_monitor(apr_pool_t *p, server_rec *s);
 int sslx_cache_session_init(gnutls_session_t session, conn_rec *c,
                             server_rec *s, const unsigned char *ticket_name);
 
+/* An entry of the session cache under a key of the caller's (sessions
+ * to backends, sslx_proxy.c): APR_ENOSPC when there is no cache or the
+ * entry is too large; fetch copies into p. */
+apr_status_t sslx_cache_store(const sslx_cache_t *cache, conn_rec *c,
+                              const unsigned char *key, unsigned klen,
+                              const gnutls_datum_t *data, apr_time_t expiry);
+apr_status_t sslx_cache_fetch(const sslx_cache_t *cache, conn_rec *c,
+                              const unsigned char *key, unsigned klen,
+                              apr_pool_t *p, gnutls_datum_t *found);
+
 /* A server-initiated renegotiation must be a full handshake: no lookup
  * in the session cache for the rest of this session. */
 void sslx_cache_forbid_resumption(gnutls_session_t session);

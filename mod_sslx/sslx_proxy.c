@@ -16,6 +16,7 @@
 #include <http_connection.h>
 #include <http_core.h>
 
+#include "sslx_cache.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
 #include "sslx_proxy.h"
@@ -66,6 +67,87 @@ int sslx_proxy_bind_outgoing(conn_rec *c, struct ap_conf_vector_t *dir_conf,
     return OK;
 }
 
+/* ---- resumption: sessions to backends live in SSLXSessionCache ---- */
+
+static unsigned char *session_key(sslx_conn_t *sc, unsigned *plen)
+{
+    const sslx_client_t *cl = sc->client;
+    const char *peer = apr_psprintf(sc->c->pool, "proxy|%s|%pI",
+                                    cl->hostname ? cl->hostname : "",
+                                    sc->c->client_addr);
+    apr_size_t n = sizeof(cl->tls->generation) + strlen(peer);
+    unsigned char *key = apr_palloc(sc->c->pool, n);
+
+    memcpy(key, cl->tls->generation, sizeof(cl->tls->generation));
+    memcpy(key + sizeof(cl->tls->generation), peer, strlen(peer));
+    *plen = (unsigned)n;
+    return key;
+}
+
+static const sslx_cache_t *cache_of(const sslx_conn_t *sc)
+{
+    return sslx_config_srv(sc->c->base_server)->cache;
+}
+
+static void offer_cached_session(sslx_conn_t *sc)
+{
+    gnutls_datum_t data;
+    unsigned klen;
+    unsigned char *key = session_key(sc, &klen);
+    int rv;
+
+    if (sslx_cache_fetch(cache_of(sc), sc->c, key, klen, sc->c->pool,
+                         &data) != APR_SUCCESS) {
+        return;
+    }
+    if ((rv = gnutls_session_set_data(sc->session, data.data,
+                                      data.size)) < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(02207)
+                      "%s", sslx_log_describe(sc->c->pool, "offering a "
+                                              "cached backend session", rv));
+    }
+}
+
+/* TLS 1.3 sessions can resume once the backend sent a ticket, which
+ * comes after the handshake; TLS 1.2 sessions at once. */
+static void remember_session(sslx_conn_t *sc)
+{
+    gnutls_datum_t data;
+    unsigned klen;
+    unsigned char *key;
+    int rv;
+
+    if (sc->client->remembered || !sc->client->established
+        || (gnutls_protocol_get_version(sc->session) == GNUTLS_TLS1_3
+            && !(gnutls_session_get_flags(sc->session)
+                 & GNUTLS_SFLAGS_SESSION_TICKET))) {
+        return;
+    }
+    if ((rv = gnutls_session_get_data2(sc->session, &data)) < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(02208)
+                      "%s", sslx_log_describe(sc->c->pool, "reading the "
+                                              "backend session", rv));
+        return;
+    }
+    key = session_key(sc, &klen);
+    sc->client->remembered = sslx_cache_store(cache_of(sc), sc->c, key, klen,
+        &data, apr_time_now() + apr_time_from_sec(SSLX_CACHE_DEFAULT_TIMEOUT))
+        == APR_SUCCESS;
+    gnutls_free(data.data);
+}
+
+static apr_status_t remember_at_close(void *data)
+{
+    sslx_conn_t *sc = data;
+
+    if (sc->session) {
+        remember_session(sc);
+    }
+    return APR_SUCCESS;
+}
+
+/* ---- the client session ------------------------------------------- */
+
 static int client_flags(const sslx_proxy_tls_t *tls)
 {
     return GNUTLS_CLIENT
@@ -98,6 +180,8 @@ int sslx_proxy_pre_connection(conn_rec *c, void *csd)
     }
     gnutls_session_set_verify_function(sc->session,
                                        sslx_proxy_verify_backend);
+    /* Registered after the session's own cleanup: runs before it. */
+    apr_pool_pre_cleanup_register(c->pool, sc, remember_at_close);
     return OK;
 }
 
@@ -170,13 +254,17 @@ int sslx_proxy_handshake_start(sslx_conn_t *sc)
     if (rv >= 0 && alpn) {
         rv = set_alpn(sc, alpn);
     }
+    if (rv >= 0) {
+        offer_cached_session(sc);
+    }
     return rv;
 }
 
-int sslx_proxy_handshake_done(sslx_conn_t *sc)
+void sslx_proxy_handshake_done(sslx_conn_t *sc)
 {
     gnutls_datum_t proto;
 
+    sc->client->established = 1;
     if (gnutls_alpn_get_selected_protocol(sc->session, &proto) == 0) {
         sc->alpn = apr_pstrmemdup(sc->c->pool, (const char *)proto.data,
                                   proto.size);
@@ -187,7 +275,7 @@ int sslx_proxy_handshake_done(sslx_conn_t *sc)
                       gnutls_protocol_get_version(sc->session)),
                   gnutls_session_is_resumed(sc->session) ? ", resumed" : "",
                   sc->alpn ? ", ALPN " : "", sc->alpn ? sc->alpn : "");
-    return 0;
+    remember_session(sc);
 }
 
 void sslx_proxy_failed(sslx_conn_t *sc, int rv)

@@ -21,6 +21,9 @@ typedef struct sslx_proxy_tls_t {
     gnutls_x509_trust_list_t trust;  /* CAs for backend certificates */
     sslx_crl_set_t *crls;            /* NULL: no revocation check */
     unsigned machine_certs;          /* client certificates loaded */
+    /* Random per configuration: sessions to backends are cached under it,
+     * so none outlives the settings it was verified under. */
+    unsigned char generation[8];
 } sslx_proxy_tls_t;
 
 /* The client side of one backend connection (sc->client). */
@@ -30,6 +33,8 @@ struct sslx_client_t {
     const char *hostname;            /* the host mod_proxy asked for */
     const char *backend;             /* "host:port" for log lines */
     const char *refusal;             /* why its certificate was refused */
+    int established;                 /* the handshake completed */
+    int remembered;                  /* its session went into the cache */
 };
 
 /* ssl_bind_outgoing hook: take c on when TLS is asked for and
@@ -47,7 +52,7 @@ int sslx_proxy_pre_connection(conn_rec *c, void *csd);
  * log line naming the backend and the reason; the connection is
  * aborted). */
 int sslx_proxy_handshake_start(sslx_conn_t *sc);
-int sslx_proxy_handshake_done(sslx_conn_t *sc);
+void sslx_proxy_handshake_done(sslx_conn_t *sc);
 void sslx_proxy_failed(sslx_conn_t *sc, int rv);
 
 /* The backend's certificate, judged during the handshake

@@ -11,6 +11,7 @@
 #include <apr_hash.h>
 #include <apr_optional_hooks.h>
 #include <mod_proxy.h>
+#include <gnutls/crypto.h>
 
 #include "sslx_cert.h"
 #include "sslx_config.h"
@@ -77,6 +78,10 @@ static const char *build(apr_pool_t *pconf, apr_pool_t *ptemp,
     int rv;
 
     tls->conf = pc;
+    if ((rv = gnutls_rnd(GNUTLS_RND_NONCE, tls->generation,
+                         sizeof(tls->generation))) < 0) {
+        return sslx_log_describe(ptemp, "drawing a random number", rv);
+    }
     if ((rv = gnutls_certificate_allocate_credentials(&tls->creds)) < 0) {
         return sslx_log_describe(ptemp, "allocating credentials", rv);
     }

@@ -21,7 +21,7 @@ my @proxy_mods = qw(mod_proxy.so mod_proxy_http.so mod_proxy_http2.so);
 my @modules = ('sslx', have_modssl() ? ('modssl') : ());
 my @kinds = qw(good foreign revoked expired wrongname needcert);
 
-plan tests => 5 + 19 * @modules,
+plan tests => 5 + 20 * @modules,
     need { 'mod_proxy is needed' => !grep { !-f "$moddir/$_" } @proxy_mods };
 
 my $pki = pki();
@@ -52,7 +52,7 @@ ScriptAlias /cgi/ "$docroot/cgi/"
 <Directory "$docroot/cgi">
     Options +ExecCGI
 </Directory>
-LogFormat "%p|%H|%{SSL_CLIENT_S_DN_CN}x|%r|%>s" probe
+LogFormat "%p|%H|%{SSL_CLIENT_S_DN_CN}x|%{SSL_SESSION_RESUMED}x|%r|%>s" probe
 EOC
 }
 
@@ -107,6 +107,7 @@ sub routes {
     my $wn = $port{$m}{wrongname};
     return $out . <<EOR;
     ProxyPass /$m/h2/ h2://localhost:$port{$m}{good}/
+    ProxyPass /$m/fresh/ https://127.0.0.1:$port{$m}{good}/ disablereuse=On
     ProxyPass /$m/machine/ https://127.0.0.1:$nc/
     <Proxy "https://127.0.0.1:$nc/">
         SSLProxyMachineCertificateFile "$pki/proxy-machine.pem"
@@ -127,6 +128,7 @@ sub start_front {
 $mods
 CustomLog "$fdir/logs/access_log" probe
 ProxyTimeout 15
+SSLXSessionCache "shmcb:$fdir/logs/scache(512000)"
 Listen 127.0.0.1:$fport
 <VirtualHost 127.0.0.1:$fport>
     ServerName localhost
@@ -217,7 +219,7 @@ for my $m (@modules) {
     is($r->{code}, '200',
        "$m backend requiring a client certificate: 200 with the machine "
        . 'certificate of the <Proxy> section') or show($r);
-    like(read_file($alog) // '', qr/^\d+\|HTTP\/1\.1\|alice\|GET \/ok\.txt/m,
+    like(read_file($alog) // '', qr/^\d+\|HTTP\/1\.1\|alice\|[^|]*\|GET \/ok\.txt/m,
          '... which the backend saw (alice)');
     $r = get("/$m/anyname/ok.txt");
     is($r->{code}, '200', "$m backend for another name: 200 under "
@@ -228,9 +230,17 @@ for my $m (@modules) {
     is($r->{body} // '', "length=" . length($post) . "\nsha256="
                          . sha256_hex($post) . "\n",
        "$m backend: a 200 KiB POST arrives byte for byte") or show($r);
+    my @resumed;
+    for my $i (1 .. 3) {
+        $r = get("/$m/fresh/ok.txt?fresh$i");
+        push @resumed, $r->{code};
+    }
+    my @seen = (read_file($alog) // '') =~ /^\d+\|[^|]*\|[^|]*\|([^|]*)\|GET \/ok\.txt\?fresh\d/mg;
+    is("@resumed | @seen", '200 200 200 | Initial Resumed Resumed',
+       "$m backend: new connections to it resume the session");
     $r = get("/$m/h2/ok.txt");
     is($r->{code}, '200', "$m backend over h2://: 200") or show($r);
-    like(read_file($alog) // '', qr/^\d+\|HTTP\/2\.0\|-\|GET \/ok\.txt/m,
+    like(read_file($alog) // '', qr/^\d+\|HTTP\/2\.0\|-\|[^|]*\|GET \/ok\.txt/m,
          '... and the backend served it over HTTP/2');
 }
 
