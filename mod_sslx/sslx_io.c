@@ -732,11 +732,15 @@ static apr_status_t pass_metadata_only(ap_filter_t *f,
  * little output left corked at the end of a brigade shares a record
  * with the body that follows.  Every response ends in metadata (EOS,
  * EOR, FLUSH), which uncorks; so does a blocking read.  HTTP/2 frames
- * its own writes and gets no delay. */
+ * its own writes and gets no delay.  Nor do tunnels (mod_proxy marks
+ * both of their connections "close" and then passes data without
+ * metadata, waiting for the other side to answer) or requests to
+ * backends. */
 static int holds_cork(sslx_conn_t *sc)
 {
     return gnutls_record_check_corked(sc->session) < SSLX_CORK_HOLD_MAX
-           && (!sc->alpn || strcmp(sc->alpn, "h2") != 0);
+           && (!sc->alpn || strcmp(sc->alpn, "h2") != 0)
+           && !sc->client && sc->c->keepalive != AP_CONN_CLOSE;
 }
 
 static apr_status_t output_filter(ap_filter_t *f, apr_bucket_brigade *bb)

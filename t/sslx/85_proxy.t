@@ -13,15 +13,19 @@ use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
 use Digest::SHA qw(sha256_hex);
+use File::Spec::Functions qw(catfile);
 use SSLXTest;
+use IO::Socket::SSL;
+use POSIX ();
 use Time::HiRes qw(sleep);
 
 my $moddir = Apache::Test::vars('sslx_modulesdir');
-my @proxy_mods = qw(mod_proxy.so mod_proxy_http.so mod_proxy_http2.so);
+my @proxy_mods = qw(mod_proxy.so mod_proxy_http.so mod_proxy_http2.so
+                    mod_proxy_wstunnel.so);
 my @modules = ('sslx', have_modssl() ? ('modssl') : ());
 my @kinds = qw(good foreign revoked expired wrongname needcert);
 
-plan tests => 5 + 20 * @modules,
+plan tests => 9 + 20 * @modules,
     need { 'mod_proxy is needed' => !grep { !-f "$moddir/$_" } @proxy_mods };
 
 my $pki = pki();
@@ -56,6 +60,10 @@ LogFormat "%p|%H|%{SSL_CLIENT_S_DN_CN}x|%{SSL_SESSION_RESUMED}x|%r|%>s" probe
 EOC
 }
 
+# Every server this test starts is stopped when it ends.
+my @servers;
+END { local $?; stop_httpd($_) for @servers }
+
 # ---- the backends ---------------------------------------------------------
 my(%port, %backend);
 sub start_backend {
@@ -89,6 +97,7 @@ EOV
                         timeout => 30);
     $h->{dir} = $dir;
     $backend{$m} = $h;
+    push @servers, $h;
     return $h;
 }
 
@@ -119,6 +128,23 @@ sub routes {
 EOR
 }
 
+# A WebSocket echo server (t/bin/ws-echo-server, OpenSSL) as the wss://
+# backend.
+my $wsport = free_port();
+my $wsplain = free_port();
+my @ws_pids;
+for my $args ([$wsport, "$pki/localhost.ecdsa.crt", "$pki/localhost.ecdsa.key"],
+              [$wsplain]) {
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if (!$pid) {
+        { exec $^X, catfile(t_dir(), 'bin', 'ws-echo-server'), @$args }
+        POSIX::_exit(127);
+    }
+    push @ws_pids, $pid;
+}
+END { local $?; kill 'TERM', @ws_pids; waitpid($_, 0) for @ws_pids }
+
 sub start_front {
     my $mods = join "\n", map { (my $n = $_) =~ s/^mod_(\w+)\.so$/$1_module/;
                                 "LoadModule $n \"$moddir/$_\"" } @proxy_mods;
@@ -141,6 +167,8 @@ Listen 127.0.0.1:$fport
     SSLProxyCARevocationFile "$pki/ca.crl"
     SSLProxyCARevocationCheck leaf
     ProxyPass /plain/ http://127.0.0.1:$port{plain}/
+    ProxyPass /ws/ wss://localhost:$wsport/
+    ProxyPass /wsplain/ ws://127.0.0.1:$wsplain/
 $routes
 </VirtualHost>
 EOC
@@ -178,6 +206,7 @@ for my $m (@modules) {
         or diag($h->{stderr}, read_file("$h->{dir}/logs/error_log") // '');
 }
 my $front = start_front();
+push @servers, $front;
 ok($front->{up}, 'the front end starts')
     or diag($front->{stderr}, read_file($felog) // '');
 
@@ -243,6 +272,53 @@ for my $m (@modules) {
     like(read_file($alog) // '', qr/^\d+\|HTTP\/2\.0\|-\|[^|]*\|GET \/ok\.txt/m,
          '... and the backend served it over HTTP/2');
 }
+
+# ---- wss:// -----------------------------------------------------------------
+# One WebSocket conversation through the front end: opening handshake,
+# a masked text frame out, the same text back.
+sub websocket_echo {
+    my($path, $text) = @_;
+    my $s = IO::Socket::SSL->new(PeerAddr => '127.0.0.1', PeerPort => $fport,
+                                 SSL_hostname => 'localhost',
+                                 SSL_ca_file => "$pki/ca.crt",
+                                 Timeout => 10) or return "connect: $SSL_ERROR";
+    $s->timeout(10);
+    print $s "GET $path HTTP/1.1\r\nHost: localhost\r\n"
+           . "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+           . "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+           . "Sec-WebSocket-Version: 13\r\n\r\n";
+    my $head = '';
+    local $SIG{ALRM} = sub { die "timeout\n" };
+    alarm 15;
+    my $out = eval {
+        while ($head !~ /\r\n\r\n/) {
+            sysread($s, $head, 1, length $head) or return "closed: $head";
+        }
+        return "no 101: $head" unless $head =~ m{^HTTP/1\.1 101 };
+        my $mask = 'abcd';
+        my $masked = $text ^ substr($mask x length $text, 0, length $text);
+        print $s chr(0x81) . chr(0x80 | length $text) . $mask . $masked;
+        my $got = '';
+        while (length($got) < 2 + length $text) {
+            sysread($s, $got, 2 + length($text) - length($got), length $got)
+                or return "short frame";
+        }
+        return substr($got, 2);
+    };
+    alarm 0;
+    close $s;
+    return $out // "error: $@";
+}
+
+ok(wait_for_port($wsport, 10) && wait_for_port($wsplain, 10),
+   'the WebSocket echo backends listen');
+for my $n (1, 2) {
+    is(websocket_echo('/ws/echo', "hello $n through wss"),
+       "hello $n through wss",
+       "WebSocket conversation $n goes through to a wss:// backend");
+}
+is(websocket_echo('/wsplain/echo', 'hello through ws'), 'hello through ws',
+   '... and to a plain ws:// backend behind the TLS vhost');
 
 # ---- configuration errors ---------------------------------------------------
 my $cdir = standalone_dir('proxy-conf');
