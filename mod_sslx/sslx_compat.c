@@ -165,8 +165,10 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
  * nothing, so "!IDEA" is harmless and "IDEA" alone selects nothing.
  * Refused with an error naming the word: any other word (a typo, or a
  * suite GnuTLS lacks such as ARIA ones), DEFAULT after the first word,
- * @SECLEVEL, FIPS and SUITEB*, which have no GnuTLS counterpart here
- * (SSLXPriorities is the way to say those things).
+ * FIPS and SUITEB*, which have no GnuTLS counterpart here
+ * (SSLXPriorities is the way to say those things).  @SECLEVEL=n becomes
+ * the GnuTLS security profile of the same strength (1: 80 bits, 2: 112,
+ * 3: 128, 4: 192, 5: 256; 0 adds nothing).
  *
  * The approximation.  A GnuTLS priority is not a list of suites but
  * three lists, key exchanges, ciphers and MACs, and GnuTLS enables every
@@ -227,6 +229,7 @@ typedef struct {
     cs_suite_t *suites;
     int n;
     unsigned int seq;
+    int seclevel;               /* @SECLEVEL=n, -1: not given */
 } cs_eval_t;
 
 /* Every suite GnuTLS knows, none of them selected yet. */
@@ -400,6 +403,11 @@ static int cs_word(cs_eval_t *ev, const char *word, const char **perr)
         return -1;
     }
     if (!strcmp(w, "@STRENGTH")) {
+        return 0;
+    }
+    if (!strncmp(w, "@SECLEVEL=", 10) && w[10] >= '0' && w[10] <= '5'
+        && w[11] == '\0' && op == '\0') {
+        ev->seclevel = w[10] - '0';
         return 0;
     }
     if (*w == '@' || !strcmp(w, "FIPS") || !strncmp(w, "SUITEB", 6)) {
@@ -677,6 +685,21 @@ static const char *cs_fragment(cs_eval_t *ev, const char *spec,
     return frag;
 }
 
+/* OpenSSL's security levels as GnuTLS's profiles of the same strength. */
+static const char *with_seclevel(apr_pool_t *p, const char *fragment,
+                                 int level)
+{
+    static const char *const profiles[] = {
+        NULL, "%PROFILE_LOW", "%PROFILE_MEDIUM", "%PROFILE_HIGH",
+        "%PROFILE_ULTRA", "%PROFILE_FUTURE"
+    };
+
+    if (!fragment || level <= 0) {
+        return fragment;
+    }
+    return apr_pstrcat(p, fragment, ":", profiles[level], NULL);
+}
+
 const char *sslx_compat_cipher_priority(apr_pool_t *p,
                                         const char *openssl_spec,
                                         const char **perr)
@@ -686,6 +709,7 @@ const char *sslx_compat_cipher_priority(apr_pool_t *p,
 
     memset(&ev, 0, sizeof(ev));
     ev.p = p;
+    ev.seclevel = -1;
     cs_load(&ev);
     rest = apr_pstrdup(p, cs_default(&ev, openssl_spec));
     for (word = apr_strtok(rest, CS_SEPARATORS, &last); word;
@@ -694,5 +718,6 @@ const char *sslx_compat_cipher_priority(apr_pool_t *p,
             return NULL;
         }
     }
-    return cs_fragment(&ev, openssl_spec, perr);
+    return with_seclevel(p, cs_fragment(&ev, openssl_spec, perr),
+                         ev.seclevel);
 }

@@ -19,6 +19,7 @@
 #include "sslx_cert.h"
 #include "sslx_compat.h"
 #include "sslx_proxy_config.h"
+#include "sslx_config_modssl.h"
 #include "sslx_ticket.h"
 
 sslx_srv_conf_t *sslx_config_srv(const server_rec *s)
@@ -94,6 +95,8 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
                                            : base->protocol_prio;
     sc->cipher_prio = add->cipher_prio ? add->cipher_prio
                                        : base->cipher_prio;
+    sc->tls13_prio = merge_str(base->tls13_prio, add->tls13_prio);
+    sc->confcmd_prio = merge_str(base->confcmd_prio, add->confcmd_prio);
     sc->honor_cipher_order = merge_flag(base->honor_cipher_order,
                                         add->honor_cipher_order);
     sc->strict_sni = merge_flag(base->strict_sni, add->strict_sni);
@@ -414,6 +417,52 @@ static const char *dir_cipher_priority(cmd_parms *cmd, void *dcv,
     return NULL;
 }
 
+/* A TLS 1.3 list holds TLS 1.3 suites only (OpenSSL refuses others). */
+const char *sslx_config_set_tls13_suites(cmd_parms *cmd, const char *list)
+{
+    const char *prio, *err = NULL;
+
+    if (!(prio = sslx_compat_cipher_priority(cmd->pool, list, &err))) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: ", err,
+                           NULL);
+    }
+    if (strstr(prio, "-KX-") || strstr(prio, "-VERS-")) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3 ", list,
+                           ": only TLS 1.3 suites (TLS_AES_128_GCM_SHA256, "
+                           "TLS_AES_256_GCM_SHA384, "
+                           "TLS_CHACHA20_POLY1305_SHA256, ...) belong here",
+                           NULL);
+    }
+    if ((err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
+                                          "NORMAL:", prio, NULL))) != NULL) {
+        return err;
+    }
+    sslx_config_srv(cmd->server)->tls13_prio = prio;
+    return NULL;
+}
+
+/* Fedora's "PROFILE=SYSTEM": GnuTLS's system-wide policy where the
+ * system defines one, else mod_sslx's own default. */
+static const char *use_system_profile(cmd_parms *cmd)
+{
+    gnutls_priority_t prio;
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+
+    if (gnutls_priority_init(&prio, "@SYSTEM", NULL) == 0) {
+        gnutls_priority_deinit(prio);
+        sc->priorities = "@SYSTEM";
+    }
+    else {
+        ap_log_error(APLOG_MARK, APLOG_INFO | APLOG_STARTUP, 0, cmd->server,
+                     SSLXLOGNO(01010) "%s PROFILE=SYSTEM (%s:%d): GnuTLS has "
+                     "no system-wide policy here; using mod_sslx's default",
+                     cmd->cmd->name, cmd->directive->filename,
+                     cmd->directive->line_num);
+    }
+    sc->cipher_prio = NULL;
+    return NULL;
+}
+
 static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
                                     const char *a2)
 {
@@ -423,12 +472,20 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
+    if (a2 && !strcasecmp(a1, "TLSv1.3") && !cmd->path) {
+        return sslx_config_set_tls13_suites(cmd, a2);
+    }
+    if (a2 && strcasecmp(a1, "SSL") != 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": expected "
+                           "SSL or TLSv1.3 before the list", cmd->path
+                           ? " (TLSv1.3 in server context only)" : "",
+                           NULL);
+    }
     if (a2) {
-        /* "SSLCipherSuite TLSv1.3 ...": GnuTLS 1.3 suites come from the
-         * same cipher/MAC keywords, so only the default list is honest. */
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": per-"
-                           "protocol suite lists are not supported; use "
-                           "SSLXPriorities for TLS 1.3 suites", NULL);
+        a1 = a2;
+    }
+    if (!strcmp(a1, "PROFILE=SYSTEM") && !cmd->path) {
+        return use_system_profile(cmd);
     }
     prio = sslx_compat_cipher_priority(cmd->pool, a1, &err);
     if (!prio) {
@@ -836,5 +893,6 @@ const command_rec sslx_config_cmds[] = {
     AP_INIT_TAKE1("SSLUserName", sslx_config_set_user_name, NULL,
                   RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXUserName"),
     SSLX_PROXY_DIRECTIVES,
+    SSLX_MODSSL_DIRECTIVES,
     { NULL }
 };

@@ -23,6 +23,8 @@ typedef struct {
     const char *priorities;         /* SSLXPriorities, NULL: default */
     const char *protocol_prio;      /* SSLXProtocol as a priority fragment */
     const char *cipher_prio;        /* SSLXCipherSuite as a fragment */
+    const char *tls13_prio;         /* SSLXCipherSuite TLSv1.3 ... */
+    const char *confcmd_prio;       /* SSLXOpenSSLConfCmd's fragments */
     int honor_cipher_order;         /* SSLX_UNSET, 0, 1 */
     int strict_sni;                 /* SSLX_UNSET, 0, 1 */
     struct sslx_tls_t *tls;         /* sslx_init.h; NULL when TLS is off */
@@ -101,6 +103,10 @@ const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,
 /* NULL when text is a valid GnuTLS priority string, else a message
  * naming the directive. */
 const char *sslx_config_check_priority(cmd_parms *cmd, const char *text);
+
+/* "SSLCipherSuite TLSv1.3 list" (and OpenSSL's Ciphersuites command)
+ * in server context. */
+const char *sslx_config_set_tls13_suites(cmd_parms *cmd, const char *list);
 
 /* Argument parsers shared with the proxy directives: SSLX_UNSET for an
  * unknown verify mode; NULL or a message naming the directive. */

@@ -316,6 +316,9 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
         return rv;
     }
     sc->client_max_version = sni.max_version;
+    if ((rv = sslx_conn_use_priority(sc)) < 0) {
+        return rv;
+    }
     if (sni.alpn && (rv = offer_protocol(sc, sni.alpn)) < 0) {
         return rv;
     }
