@@ -542,6 +542,9 @@ static int option_bit(const char *name)
     if (!strcasecmp(name, "OptRenegotiate")) {
         return SSLX_OPT_OPT_RENEGOTIATE;
     }
+    if (!strcasecmp(name, "LegacyDNStringFormat")) {
+        return SSLX_OPT_LEGACY_DN;
+    }
     return 0;
 }
 
@@ -810,7 +813,8 @@ const command_rec sslx_config_cmds[] = {
     AP_INIT_FLAG("SSLStrictSNIVHostCheck", set_strict_sni, NULL, SRV,
                  "mod_ssl name of SSLXStrictSNIVHostCheck"),
     AP_INIT_RAW_ARGS("SSLXOptions", set_options, NULL, OR_OPTIONS,
-                     "+StdEnvVars +ExportCertData +ExportBase64CertData"),
+                     "+StdEnvVars +ExportCertData +ExportBase64CertData "
+                     "+LegacyDNStringFormat ..."),
     AP_INIT_RAW_ARGS("SSLOptions", set_options, NULL, OR_OPTIONS,
                      "mod_ssl name of SSLXOptions"),
     AP_INIT_RAW_ARGS("SSLRandomSeed", set_ignored, NULL, SRV,

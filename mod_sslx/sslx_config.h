@@ -68,6 +68,7 @@ typedef struct {
 #define SSLX_OPT_FAKE_BASIC_AUTH    (1 << 3)
 #define SSLX_OPT_STRICT_REQUIRE     (1 << 4)
 #define SSLX_OPT_OPT_RENEGOTIATE    (1 << 5)
+#define SSLX_OPT_LEGACY_DN          (1 << 6)
 
 typedef struct {
     int options;                    /* absolute set, valid if options_set */

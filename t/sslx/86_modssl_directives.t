@@ -7,7 +7,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSLXTest;
 
-plan tests => 27, need { 'openssl is needed' => have_cmd('openssl') };
+plan tests => 29, need { 'openssl is needed' => have_cmd('openssl') };
 
 my $pki = pki();
 
@@ -70,10 +70,12 @@ my %case = (
     only12   => 'SSLCipherSuite ECDHE-ECDSA-AES128-SHA',
     sigalgs  => 'SSLOpenSSLConfCmd SignatureAlgorithms ECDSA+SHA384',
     notix    => 'SSLOpenSSLConfCmd Options -SessionTicket',
+    legacy   => 'SSLOptions +LegacyDNStringFormat',
 );
 my $dir = standalone_dir('modssl-directives');
 my(%port, $conf);
-$conf = standalone_conf_head($dir, 'info sslx:debug');
+$conf = standalone_conf_head($dir, 'info sslx:debug')
+      . "Header always set X-DN \"%{SSL_SERVER_S_DN}s\"\n";
 for my $k (sort keys %case) {
     $port{$k} = free_port();
     $conf .= vhost($port{$k}, "    $case{$k}");
@@ -134,3 +136,12 @@ my $has_ticket = sub {
 };
 is($has_ticket->("$dir/tix.sess") . ' / ' . $has_ticket->("$dir/notix.sess"),
    'ticket / no ticket', 'Options -SessionTicket: no session ticket');
+
+my $dn = curl_https(port => $port{legacy}, path => '/ok.txt');
+is($dn->{headers}->{'x-dn'} // '',
+   '/C=DE/ST=Bayern/L=M\\xC3\\xBCnchen/O=Example, Inc./OU=Web/OU=TLS'
+   . '/CN=localhost/emailAddress=webmaster@localhost',
+   'SSLOptions +LegacyDNStringFormat: SSL_SERVER_S_DN in the old form');
+$dn = curl_https(port => $port{cstring}, path => '/ok.txt');
+like($dn->{headers}->{'x-dn'} // '', qr/^emailAddress=webmaster\@localhost,CN=localhost,/,
+     '... and in RFC 2253 form without it');
