@@ -54,12 +54,23 @@ typedef struct {
                                    * vhost's TLS settings */
 } sess_ctx_t;
 
+/* mod_ssl's mutex names, so "Mutex ... ssl-cache" in a mod_ssl
+ * configuration is understood; without mod_ssl they are mod_sslx's. */
+static const char *const modssl_mutex_types[] = { "ssl-cache",
+                                                  "ssl-stapling" };
+
 int sslx_cache_pre_config(apr_pool_t *pconf)
 {
     apr_status_t rv;
+    size_t i;
 
     rv = ap_mutex_register(pconf, SSLX_CACHE_MUTEX_TYPE, NULL,
                            APR_LOCK_DEFAULT, 0);
+    for (i = 0; rv == APR_SUCCESS && !ap_find_linked_module("mod_ssl.c")
+                && i < sizeof(modssl_mutex_types) / sizeof(char *); i++) {
+        rv = ap_mutex_register(pconf, modssl_mutex_types[i], NULL,
+                               APR_LOCK_DEFAULT, 0);
+    }
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, NULL, SSLXLOGNO(01617)
                      "cannot register the %s mutex type",
@@ -67,6 +78,31 @@ int sslx_cache_pre_config(apr_pool_t *pconf)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
+}
+
+/* Does a Mutex directive anywhere in the configuration name type? */
+static int mutex_configured(const ap_directive_t *d, const char *type)
+{
+    for (; d; d = d->next) {
+        if ((!strcasecmp(d->directive, "Mutex") && d->args
+             && ap_strstr_c(d->args, type))
+            || mutex_configured(d->first_child, type)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The session cache's mutex follows "Mutex ... sslx-cache", else a
+ * mod_ssl configuration's "Mutex ... ssl-cache". */
+static const char *cache_mutex_type(void)
+{
+    if (!ap_find_linked_module("mod_ssl.c")
+        && !mutex_configured(ap_conftree, SSLX_CACHE_MUTEX_TYPE)
+        && mutex_configured(ap_conftree, "ssl-cache")) {
+        return "ssl-cache";
+    }
+    return SSLX_CACHE_MUTEX_TYPE;
 }
 
 /* ---- the session cache --------------------------------------------- */
@@ -87,8 +123,7 @@ static int init_socache(apr_pool_t *pconf, server_rec *s,
 
     if (cache->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
         rv = ap_global_mutex_create(&cache->mutex, NULL,
-                                    SSLX_CACHE_MUTEX_TYPE, NULL, s, pconf,
-                                    0);
+                                    cache_mutex_type(), NULL, s, pconf, 0);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSLXLOGNO(01606)
                          "cannot create the %s mutex for session cache "

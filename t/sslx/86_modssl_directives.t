@@ -7,7 +7,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSLXTest;
 
-plan tests => 29, need { 'openssl is needed' => have_cmd('openssl') };
+plan tests => 30, need { 'openssl is needed' => have_cmd('openssl') };
 
 my $pki = pki();
 
@@ -74,8 +74,12 @@ my %case = (
 );
 my $dir = standalone_dir('modssl-directives');
 my(%port, $conf);
+mkdir "$dir/locks" or die "mkdir: $!";
 $conf = standalone_conf_head($dir, 'info sslx:debug')
-      . "Header always set X-DN \"%{SSL_SERVER_S_DN}s\"\n";
+      . "Header always set X-DN \"%{SSL_SERVER_S_DN}s\"\n"
+      . "SSLSessionCache \"shmcb:$dir/logs/scache(512000)\"\n"
+      . "Mutex flock:$dir/locks ssl-cache\n"
+      . "Mutex default ssl-stapling\n";
 for my $k (sort keys %case) {
     $port{$k} = free_port();
     $conf .= vhost($port{$k}, "    $case{$k}");
@@ -145,3 +149,8 @@ is($dn->{headers}->{'x-dn'} // '',
 $dn = curl_https(port => $port{cstring}, path => '/ok.txt');
 like($dn->{headers}->{'x-dn'} // '', qr/^emailAddress=webmaster\@localhost,CN=localhost,/,
      '... and in RFC 2253 form without it');
+
+opendir my $dh, "$dir/locks" or die "opendir: $!";
+my @locks = grep { /ssl-cache/ } readdir $dh;
+ok(scalar @locks, "Mutex flock:... ssl-cache: the session cache's lock file "
+   . 'is where the mod_ssl name put it') or diag("locks: @locks");
