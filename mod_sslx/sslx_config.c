@@ -69,6 +69,7 @@ static void merge_client_auth(sslx_srv_conf_t *sc, const sslx_srv_conf_t *base,
     sc->ca_file = merge_str(base->ca_file, add->ca_file);
     sc->ca_path = merge_str(base->ca_path, add->ca_path);
     sc->ca_dn_file = merge_str(base->ca_dn_file, add->ca_dn_file);
+    sc->ca_dn_path = merge_str(base->ca_dn_path, add->ca_dn_path);
     sc->crl_file = merge_str(base->crl_file, add->crl_file);
     sc->crl_path = merge_str(base->crl_path, add->crl_path);
     sc->crl_check = merge_flag(base->crl_check, add->crl_check);
@@ -867,6 +868,11 @@ const command_rec sslx_config_cmds[] = {
                   SRV, "CA names sent in the certificate request"),
     AP_INIT_TAKE1("SSLCADNRequestFile", sslx_config_set_ca_dn_file, NULL,
                   SRV, "mod_ssl name of SSLXCADNRequestFile"),
+    AP_INIT_TAKE1("SSLXCADNRequestPath", sslx_config_set_ca_dn_path, NULL,
+                  SRV, "a directory of CA certificates whose names a "
+                  "certificate request advertises"),
+    AP_INIT_TAKE1("SSLCADNRequestPath", sslx_config_set_ca_dn_path, NULL,
+                  SRV, "mod_ssl name of SSLXCADNRequestPath"),
     AP_INIT_TAKE1("SSLXCARevocationFile", sslx_config_set_crl_file, NULL,
                   SRV, "CRLs for client certificates (PEM)"),
     AP_INIT_TAKE1("SSLCARevocationFile", sslx_config_set_crl_file, NULL,

@@ -44,6 +44,7 @@ typedef struct {
     const char *ca_file;            /* SSLXCACertificateFile */
     const char *ca_path;            /* SSLXCACertificatePath */
     const char *ca_dn_file;         /* SSLXCADNRequestFile */
+    const char *ca_dn_path;         /* SSLXCADNRequestPath */
     const char *crl_file;           /* SSLXCARevocationFile */
     const char *crl_path;           /* SSLXCARevocationPath */
     int crl_check;                  /* SSLX_CRL_*, SSLX_UNSET: none */
@@ -125,6 +126,8 @@ const char *sslx_config_set_ca_file(cmd_parms *cmd, void *dc,
 const char *sslx_config_set_ca_path(cmd_parms *cmd, void *dc,
                                     const char *arg);
 const char *sslx_config_set_ca_dn_file(cmd_parms *cmd, void *dc,
+                                       const char *arg);
+const char *sslx_config_set_ca_dn_path(cmd_parms *cmd, void *dc,
                                        const char *arg);
 const char *sslx_config_set_crl_file(cmd_parms *cmd, void *dc,
                                      const char *arg);

@@ -66,10 +66,11 @@ static const char *priority_text(apr_pool_t *p, const sslx_srv_conf_t *sc,
 static const char *identity_of(apr_pool_t *p, const sslx_srv_conf_t *sc,
                                const char *prio)
 {
-    const char *id = apr_psprintf(p, "%s|%d|%d|%d|%s|%s|%s|%s|%s", prio,
+    const char *id = apr_psprintf(p, "%s|%d|%d|%d|%s|%s|%s|%s|%s|%s", prio,
                                   sc->verify_mode, sc->verify_depth,
                                   sc->crl_check, sc->ca_file, sc->ca_path,
-                                  sc->ca_dn_file, sc->crl_file, sc->crl_path);
+                                  sc->ca_dn_file, sc->crl_file, sc->crl_path,
+                                  sc->ca_dn_path);
     const sslx_cert_pair_t *pair;
     int i;
 
@@ -139,27 +140,30 @@ static int load_pairs(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     return OK;
 }
 
-/* The names the certificate request advertises: SSLXCADNRequestFile if
- * given, else the trusted CAs themselves. */
+/* The names the certificate request advertises: SSLXCADNRequestFile
+ * and SSLXCADNRequestPath if either is given, else the trusted CAs
+ * themselves. */
 static int advertise_cas(apr_pool_t *ptemp, server_rec *s,
                          const sslx_srv_conf_t *sc, sslx_tls_t *tls)
 {
-    const char *file = sc->ca_dn_file ? sc->ca_dn_file : sc->ca_file;
+    int dn_given = sc->ca_dn_file || sc->ca_dn_path;
+    const char *file = dn_given ? sc->ca_dn_file : sc->ca_file;
+    const char *dir = dn_given ? sc->ca_dn_path : sc->ca_path;
     int rv = 0;
 
     if (file) {
         rv = gnutls_certificate_set_x509_trust_file(tls->creds, file,
                                                     GNUTLS_X509_FMT_PEM);
     }
-    if (rv >= 0 && sc->ca_path && !sc->ca_dn_file) {
-        rv = gnutls_certificate_set_x509_trust_dir(tls->creds, sc->ca_path,
+    if (rv >= 0 && dir) {
+        rv = gnutls_certificate_set_x509_trust_dir(tls->creds, dir,
                                                    GNUTLS_X509_FMT_PEM);
     }
     if (rv < 0) {
         return fail_vhost(s, sslx_log_describe(ptemp, apr_psprintf(ptemp,
                           "loading the CA names to request client "
                           "certificates for from '%s'",
-                          file ? file : sc->ca_path), rv));
+                          file ? file : dir), rv));
     }
     return OK;
 }

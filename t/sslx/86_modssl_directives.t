@@ -7,7 +7,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSLXTest;
 
-plan tests => 30, need { 'openssl is needed' => have_cmd('openssl') };
+plan tests => 31, need { 'openssl is needed' => have_cmd('openssl') };
 
 my $pki = pki();
 
@@ -73,6 +73,11 @@ my %case = (
     legacy   => 'SSLOptions +LegacyDNStringFormat',
 );
 my $dir = standalone_dir('modssl-directives');
+mkdir "$dir/dn.d" or die "mkdir: $!";
+write_file("$dir/dn.d/foreign.pem", read_file("$pki/foreign-ca.crt"));
+$case{dnpath} = "SSLVerifyClient optional\n"
+              . "    SSLCACertificateFile \"$pki/client-ca.crt\"\n"
+              . "    SSLCADNRequestPath \"$dir/dn.d\"";
 my(%port, $conf);
 mkdir "$dir/locks" or die "mkdir: $!";
 $conf = standalone_conf_head($dir, 'info sslx:debug')
@@ -154,3 +159,11 @@ opendir my $dh, "$dir/locks" or die "opendir: $!";
 my @locks = grep { /ssl-cache/ } readdir $dh;
 ok(scalar @locks, "Mutex flock:... ssl-cache: the session cache's lock file "
    . 'is where the mod_ssl name put it') or diag("locks: @locks");
+
+my $names = s_client(port => $port{dnpath}, sni => 'localhost',
+                     request => "GET /ok.txt HTTP/1.0\r\n\r\n");
+my($acceptable) = "$names->{out}$names->{err}"
+    =~ /Acceptable client certificate CA names\n(.*?)\n(?:\S|$)/s;
+is($acceptable // '', 'C = DE, O = mod_sslx Test, CN = Foreign CA',
+   'SSLCADNRequestPath: the certificate request names the CAs of that '
+   . 'directory, not the trusted ones') or diag($names->{out});
