@@ -196,22 +196,54 @@ static apr_int64_t rotation_period(server_rec *s)
     return base->ticket_rotation;
 }
 
+/* mod_ssl takes SSLSessionTicketKeyFile per vhost; mod_sslx keeps one
+ * ticket key for the server (each vhost's tickets are kept apart by its
+ * own derived key), so vhosts may name it but only one file. */
+static const char *ticket_key_file(server_rec *s, const char **perr,
+                                   apr_pool_t *p)
+{
+    const char *file = NULL, *f;
+    server_rec *vs;
+
+    *perr = NULL;
+    for (vs = s; vs != NULL; vs = vs->next) {
+        f = sslx_config_srv(vs)->ticket_key_file;
+        if (f && file && strcmp(f, file) != 0) {
+            *perr = apr_psprintf(p, "SSLXSessionTicketKeyFile: '%s' and "
+                                 "'%s' in different vhosts; mod_sslx keeps "
+                                 "one ticket key file for the whole server "
+                                 "(tickets stay apart per vhost anyway)",
+                                 file, f);
+            return NULL;
+        }
+        file = f ? f : file;
+    }
+    return file;
+}
+
 int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
 {
     const sslx_srv_conf_t *base = sslx_config_srv(s);
     sslx_cache_t *cache = apr_pcalloc(pconf, sizeof(*cache));
+    const char *key_file, *err;
     server_rec *vs;
     int rv;
 
     (void)plog;
+    key_file = ticket_key_file(s, &err, ptemp);
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
+                     SSLXLOGNO(01620) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     for (vs = s; vs != NULL; vs = vs->next) {
         sslx_config_srv(vs)->cache = cache;
     }
     if (!any_tls_vhost(s)) {
         return OK;
     }
-    rv = sslx_ticket_post_config(pconf, ptemp, s, base->ticket_key_file,
+    rv = sslx_ticket_post_config(pconf, ptemp, s, key_file,
                                  rotation_period(s), &cache->tickets);
     if (rv != OK || (rv = derive_contexts(pconf, s)) != OK) {
         return rv;

@@ -107,6 +107,9 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
                                      add->session_tickets);
     merge_client_auth(sc, base, add);
     sc->proxy = sslx_proxy_config_merge(p, base->proxy, add->proxy);
+    /* Server-wide, but a vhost may name it as in mod_ssl: kept on the
+     * vhost's record for sslx_cache.c to find. */
+    sc->ticket_key_file = add->ticket_key_file;
     return sc;
 }
 
@@ -731,9 +734,6 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
-        return err;
-    }
     if ((path = ap_server_root_relative(cmd->pool, arg)) == NULL) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": invalid path '",
                            arg, "'", NULL);
@@ -742,13 +742,14 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
         return err;
     }
     if (apr_stat(&fi, path, APR_FINFO_SIZE, cmd->temp_pool) == APR_SUCCESS
-        && fi.size != SSLX_TICKET_KEY_SIZE) {
+        && fi.size != SSLX_TICKET_KEY_SIZE
+        && fi.size != SSLX_MODSSL_TICKET_KEY_SIZE) {
         return apr_psprintf(cmd->pool, "%s: '%s' has %" APR_OFF_T_FMT
-                            " bytes; a GnuTLS session ticket key file "
-                            "holds exactly %d random bytes (mod_ssl's "
-                            "48-byte files do not fit; make one with "
-                            "'head -c %d /dev/urandom')", cmd->cmd->name,
+                            " bytes; a session ticket key file holds %d "
+                            "random bytes (or mod_ssl's %d); make one with "
+                            "'head -c %d /dev/urandom'", cmd->cmd->name,
                             path, fi.size, SSLX_TICKET_KEY_SIZE,
+                            SSLX_MODSSL_TICKET_KEY_SIZE,
                             SSLX_TICKET_KEY_SIZE);
     }
     sslx_config_srv(cmd->server)->ticket_key_file = path;

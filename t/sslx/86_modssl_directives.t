@@ -7,7 +7,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSLXTest;
 
-plan tests => 31, need { 'openssl is needed' => have_cmd('openssl') };
+plan tests => 34, need { 'openssl is needed' => have_cmd('openssl') };
 
 my $pki = pki();
 
@@ -167,3 +167,45 @@ my($acceptable) = "$names->{out}$names->{err}"
 is($acceptable // '', 'C = DE, O = mod_sslx Test, CN = Foreign CA',
    'SSLCADNRequestPath: the certificate request names the CAs of that '
    . 'directory, not the trusted ones') or diag($names->{out});
+
+# ---- SSLSessionTicketKeyFile: mod_ssl's 48-byte files, in a vhost ------------
+sub key48 {
+    my $path = shift;
+    open my $rnd, '<:raw', '/dev/urandom' or die "urandom: $!";
+    read($rnd, my $bytes, 48) == 48 or die 'short read';
+    write_file($path, $bytes, 0600);
+    return $path;
+}
+my $kdir = standalone_dir('modssl-ticket-keys');
+key48("$kdir/one.key");
+key48("$kdir/two.key");
+my @tk = map {
+    start_tls_server("modssl-tickets-$_->[0]", '',
+                     "    SSLSessionTicketKeyFile \"$kdir/$_->[1]\"")
+} (['a', 'one.key'], ['b', 'one.key'], ['c', 'two.key']);
+ok(!grep({ !$_->{up} } @tk),
+   'three servers with mod_ssl-style 48-byte ticket key files in the vhost')
+    or diag(map { $_->{stderr} // '' } @tk);
+sub resumed_on {
+    my($h, $sess, $inout) = @_;
+    my $r = s_client(port => $h->{port}, sni => 'localhost',
+                     args => ['-tls1_3', "-sess_$inout", $sess],
+                     request => "GET /ok.txt HTTP/1.0\r\n\r\n");
+    return $r->{out} =~ /^Reused, /m ? 'resumed' : 'full';
+}
+my $sess = "$kdir/a.sess";
+resumed_on($tk[0], $sess, 'out');
+is(resumed_on($tk[1], $sess, 'in') . ' ' . resumed_on($tk[2], $sess, 'in'),
+   'resumed full', 'a ticket resumes where the same 48-byte file is, not '
+   . 'where another is');
+my $two = standalone_dir('modssl-ticket-keys-two');
+write_file("$two/conf/httpd.conf", standalone_conf_head($two, 'warn')
+           . vhost(free_port(), "    SSLSessionTicketKeyFile $kdir/one.key")
+           . vhost(free_port(), "    SSLSessionTicketKeyFile $kdir/two.key"));
+my $t = httpd_configtest("$two/conf/httpd.conf");
+$t = $t->{rc} == 0 ? start_httpd("$two/conf/httpd.conf", timeout => 10)
+                   : { stderr => "$t->{out}$t->{err}", exited => 1 };
+stop_httpd($t) unless $t->{exited};
+like(($t->{stderr} // '') . (read_file("$two/logs/error_log") // ''),
+     qr/SSLX01620: SSLXSessionTicketKeyFile: '[^']+' and '[^']+' in different vhosts; mod_sslx keeps one/,
+     'two vhosts naming different ticket key files: refused with why');
