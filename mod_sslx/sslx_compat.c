@@ -28,7 +28,10 @@
 #define PROTO_TLS1_1 0x02
 #define PROTO_TLS1_2 0x04
 #define PROTO_TLS1_3 0x08
-#define PROTO_ALL    (PROTO_TLS1 | PROTO_TLS1_1 | PROTO_TLS1_2 | PROTO_TLS1_3)
+/* "all" is what mod_ssl gives today (OpenSSL's security level keeps
+ * TLS 1.0 and 1.1 out): TLS 1.2 and 1.3.  The old versions only come
+ * when named. */
+#define PROTO_ALL    (PROTO_TLS1_2 | PROTO_TLS1_3)
 
 typedef struct {
     const char *word;           /* mod_ssl's spelling */
