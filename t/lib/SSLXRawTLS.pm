@@ -60,11 +60,11 @@ sub records_of {
     @sizes = (16384) unless @sizes;
     my $out = '';
     my $i = 0;
+    # A ClientHello goes in TLS 1.0 records, as clients send it.
+    my $ver = $type == CT_HANDSHAKE && $msg =~ /^\x01/ ? 0x0301 : 0x0303;
     while (length $msg) {
         my $n = $sizes[$i < $#sizes ? $i : $#sizes];
         $i++;
-        # A ClientHello goes in TLS 1.0 records, as clients send it.
-        my $ver = $type == CT_HANDSHAKE && $msg =~ /^\x01/ ? 0x0301 : 0x0303;
         $out .= record($type, substr($msg, 0, $n, ''), $ver);
     }
     return $out;
