@@ -442,31 +442,52 @@ case('two ClientHellos in a row', sub {
 # ---------------------------------------------------------------------------
 # Servers
 
+# Client certificate chains, to servers that ask for one and accept any
+# (SSLXVerifyClient optional_no_ca; gnutls-serv without
+# --disable-client-cert, which asks and does not verify).
+my @chain_cases = (
+    ['a 50-certificate client chain', 50, 0],
+    ['a 100 KiB client chain', 20, 4800],
+    ['a client certificate that is not DER', 0, 0],
+    ['an empty client certificate list', -1, 0],
+);
+
 my $truncated_cases = 1;    # truncated ClientHellos: one assertion
-plan tests => 2 * @cases + 2 * $truncated_cases + 9,
+plan tests => 2 * @cases + 2 * $truncated_cases + 2 * @chain_cases + 9,
     need { 'gnutls-serv is needed' => have_cmd('gnutls-serv') };
 
 my $h = start_tls_server('hostile',
                          "RequestReadTimeout handshake=5 header=10 body=10",
                          qq{SSLXPriorities "$PRIO"});
-my $gport = free_port();
-my $glog = t_logs() . '/gnutls-serv.log';
-my $gpid = fork // die "fork: $!";
-if (!$gpid) {
-    POSIX::setsid();
-    open STDIN, '<', '/dev/null';
-    open STDOUT, '>', $glog;
-    open STDERR, '>&', \*STDOUT;
-    { exec 'gnutls-serv', '--http', '--disable-client-cert', '-p', $gport,
-           '--x509certfile', pki('localhost.ecdsa.crt'),
-           '--x509keyfile', pki('localhost.ecdsa.key'), '--priority', $PRIO }
-    POSIX::_exit(127);
+my @gpids;
+END { local $?; for (@gpids) { kill 'TERM', $_; waitpid $_, 0 } }
+
+# gnutls-serv with the certificate and priority string of the mod_sslx
+# server, on a free port; more options in @args.
+sub start_gnutls_serv {
+    my($name, @args) = @_;
+    my $gport = free_port();
+    my $glog = t_logs() . "/$name.log";
+    my $gpid = fork // die "fork: $!";
+    if (!$gpid) {
+        POSIX::setsid();
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>', $glog;
+        open STDERR, '>&', \*STDOUT;
+        { exec 'gnutls-serv', '--http', '-p', $gport, @args,
+               '--x509certfile', pki('localhost.ecdsa.crt'),
+               '--x509keyfile', pki('localhost.ecdsa.key'), '--priority', $PRIO }
+        POSIX::_exit(127);
+    }
+    push @gpids, $gpid;
+    wait_for_port($gport, 20, $gpid) or die "gnutls-serv did not start: "
+        . (read_file($glog) // '');
+    return $gport;
 }
-END { local $?; if ($gpid) { kill 'TERM', $gpid; waitpid $gpid, 0 } }
-wait_for_port($gport, 20, $gpid) or die "gnutls-serv did not start: "
-    . (read_file($glog) // '');
+
 die "mod_sslx server did not start: " . ($h->{stderr} // '') unless $h->{up};
-my %port = (gnutls => $gport, sslx => $h->{port});
+our %port = (gnutls => start_gnutls_serv('gnutls-serv', '--disable-client-cert'),
+            sslx => $h->{port});
 
 sub play {
     my($who, $code, $timeout) = @_;
@@ -520,6 +541,72 @@ for my $case (@cases) {
     is(serving(), 'http', '... mod_sslx still serves');
     diag(sprintf '%d differential cases and %d truncated hellos in %.0f s',
          scalar(@cases), $n, time - $t0);
+}
+
+# Client certificate chains.
+{
+    my $hc = start_tls_server('hostile_cc', '', qq{SSLXPriorities "$PRIO"
+    SSLXVerifyClient optional_no_ca
+    SSLXVerifyDepth 32
+    SSLXCACertificateFile "@{[ pki('ca.crt') ]}"});
+    diag('client-certificate server: ' . ($hc->{stderr} // '')) unless $hc->{up};
+    local %port = (gnutls => start_gnutls_serv('gnutls-serv-cc'),
+                   sslx => $hc->{port});
+    for my $cc (@chain_cases) {
+        my($name, $n, $san) = @$cc;
+        my($chain, $key) = $n > 0 ? make_chain($n, $san)
+                         : $n == 0 ? ([SSLXRawTLS::random_bytes(600)], undef)
+                         : ([], undef);
+        my $size = 0;
+        $size += length for @$chain;
+        my $code = sub {
+            my $c = shift;
+            my %o = (client_chain => $chain);
+            if (!$key) {
+                # Nothing to sign with: the CertificateVerify is left out
+                # with the certificate, which a non-DER one cannot pass.
+                %o = $n == 0 ? (client_chain_only => $chain) : ();
+            }
+            full13($c, %o, client_key => $key);
+        };
+        my $g = play('gnutls', $code, 10);
+        my $x = play('sslx', $code, 10);
+        is($x, $g, "$name ($size bytes): $g");
+        is(serving(), 'http', '... mod_sslx still serves');
+    }
+}
+
+# A chain of $n ECDSA certificates, leaf first, each signed by the next,
+# each with $san bytes of subjectAltName: ([DER, ...], leaf key file).
+sub make_chain {
+    my($n, $san) = @_;
+    my $dir = t_logs() . "/chain-$n";
+    mkdir $dir;
+    my $names = $san ? join(',', map { sprintf 'DNS:n%05d.example.org', $_ }
+                                 1 .. int($san / 20)) : '';
+    write_file("$dir/ca.ext", "basicConstraints=critical,CA:TRUE\n"
+               . ($names ? "subjectAltName=$names\n" : ''));
+    write_file("$dir/leaf.ext", "basicConstraints=CA:FALSE\n"
+               . ($names ? "subjectAltName=$names\n" : ''));
+    my $top = $n - 1;
+    my $script = <<EOS;
+set -e
+cd '$dir'
+for i in \$(seq 0 $top); do
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out k\$i.pem 2>/dev/null
+done
+openssl req -x509 -new -key k$top.pem -subj /CN=chain-root -days 2 -out c$top.pem
+for i in \$(seq \$(($top - 1)) -1 0); do
+    ext=ca.ext; [ \$i -eq 0 ] && ext=leaf.ext
+    openssl req -new -key k\$i.pem -subj /CN=chain-\$i -out r\$i.pem
+    up=\$((i + 1))
+    openssl x509 -req -in r\$i.pem -CA c\$up.pem -CAkey k\$up.pem -set_serial \$up -days 2 -extfile \$ext -out c\$i.pem 2>/dev/null
+done
+for i in \$(seq 0 $top); do openssl x509 -in c\$i.pem -outform DER -out c\$i.der; done
+EOS
+    my $r = run_cmd(['sh', '-c', $script], timeout => 120);
+    die "making a chain of $n failed: $r->{err}" if $r->{rc};
+    return ([map { read_file("$dir/c$_.der") } 0 .. $top], "$dir/k0.pem");
 }
 
 # ---------------------------------------------------------------------------
