@@ -308,7 +308,7 @@ static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
                       "bytes not cached", data.size);
         return -1;
     }
-    if ((rv = apr_pool_create(&scratch, ctx->c->pool)) != APR_SUCCESS) {
+    if (apr_pool_create(&scratch, ctx->c->pool) != APR_SUCCESS) {
         return -1;
     }
     ckey = context_key(scratch, ctx, &key, &klen);

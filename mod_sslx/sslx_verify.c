@@ -285,6 +285,8 @@ static gnutls_x509_crt_t *import_chain(apr_pool_t *p,
                                        const gnutls_datum_t *der,
                                        unsigned n)
 {
+    /* An array of handles, which are pointers:
+     * NOLINTNEXTLINE(bugprone-sizeof-expression) */
     gnutls_x509_crt_t *chain = apr_pcalloc(p, n * sizeof(*chain));
     unsigned i;
 
