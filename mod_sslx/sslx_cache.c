@@ -420,7 +420,7 @@ static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
     unsigned klen;
     apr_status_t rv;
 
-    if ((rv = apr_pool_create(&scratch, ctx->c->pool)) != APR_SUCCESS) {
+    if (apr_pool_create(&scratch, ctx->c->pool) != APR_SUCCESS) {
         return -1;
     }
     ckey = context_key(scratch, ctx, &key, &klen);

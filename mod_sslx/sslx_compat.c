@@ -31,7 +31,10 @@
 #define PROTO_TLS1_1 0x02
 #define PROTO_TLS1_2 0x04
 #define PROTO_TLS1_3 0x08
-#define PROTO_ALL    (PROTO_TLS1 | PROTO_TLS1_1 | PROTO_TLS1_2 | PROTO_TLS1_3)
+/* "all" is what mod_ssl gives today (OpenSSL's security level keeps
+ * TLS 1.0 and 1.1 out): TLS 1.2 and 1.3.  The old versions only come
+ * when named. */
+#define PROTO_ALL    (PROTO_TLS1_2 | PROTO_TLS1_3)
 
 typedef struct {
     const char *word;           /* mod_ssl's spelling */
@@ -694,7 +697,8 @@ static const char *with_seclevel(apr_pool_t *p, const char *fragment,
         "%PROFILE_ULTRA", "%PROFILE_FUTURE"
     };
 
-    if (!fragment || level <= 0) {
+    if (!fragment || level <= 0
+        || level >= (int)(sizeof(profiles) / sizeof(profiles[0]))) {
         return fragment;
     }
     return apr_pstrcat(p, fragment, ":", profiles[level], NULL);

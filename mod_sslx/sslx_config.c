@@ -392,6 +392,15 @@ static const char *set_protocol(cmd_parms *cmd, void *dc, int argc,
                                           "NORMAL:", prio, NULL))) != NULL) {
         return err;
     }
+    if (strstr(prio, "VERS-TLS1.1") || strstr(prio, "VERS-TLS1.0")) {
+        /* No server: a vhost's log settings are not merged yet, and
+         * the warning must not depend on them. */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, NULL, SSLXLOGNO(02401)
+                     "%s (%s:%d): TLS 1.0 "
+                     "and 1.1 are deprecated (RFC 8996) and enabled "
+                     "here only because they are named", cmd->cmd->name,
+                     cmd->directive->filename, cmd->directive->line_num);
+    }
     sc->protocol_prio = prio;
     return NULL;
 }

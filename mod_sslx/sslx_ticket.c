@@ -109,12 +109,14 @@ static int advance(key_ring_t *ring, const unsigned char *file_key,
         }
         ring->gen = gen;
     }
-    while (ring->gen < gen
-           && (rv = hmac(ring->cur, ratchet_label, sizeof(ratchet_label),
-                         next)) >= 0) {
-        memcpy(ring->prev, ring->cur, SSLX_TICKET_KEY_SIZE);
-        memcpy(ring->cur, next, SSLX_TICKET_KEY_SIZE);
-        ring->gen++;
+    else {
+        while (ring->gen < gen
+               && (rv = hmac(ring->cur, ratchet_label,
+                             sizeof(ratchet_label), next)) >= 0) {
+            memcpy(ring->prev, ring->cur, SSLX_TICKET_KEY_SIZE);
+            memcpy(ring->cur, next, SSLX_TICKET_KEY_SIZE);
+            ring->gen++;
+        }
     }
     gnutls_memset(next, 0, sizeof(next));
     ring->have_prev = rv >= 0;
