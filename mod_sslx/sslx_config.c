@@ -49,6 +49,7 @@ void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
     sc->verify_mode = SSLX_UNSET;
     sc->verify_depth = SSLX_UNSET;
     sc->crl_check = SSLX_UNSET;
+    sslx_config_keys_create(sc);
     return sc;
 }
 
@@ -106,6 +107,7 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->session_tickets = merge_flag(base->session_tickets,
                                      add->session_tickets);
     merge_client_auth(sc, base, add);
+    sslx_config_keys_merge(sc, base, add);
     return sc;
 }
 
@@ -748,8 +750,6 @@ const command_rec sslx_config_cmds[] = {
                      "mod_ssl name of SSLXOptions"),
     AP_INIT_RAW_ARGS("SSLRandomSeed", set_ignored, NULL, SRV,
                      "ignored: GnuTLS seeds itself"),
-    AP_INIT_RAW_ARGS("SSLPassPhraseDialog", set_ignored, NULL, SRV,
-                     "ignored: keys must not need a pass phrase"),
     AP_INIT_RAW_ARGS("SSLCompression", set_ignored, NULL, SRV,
                      "only 'off' is accepted"),
     AP_INIT_RAW_ARGS("SSLInsecureRenegotiation", set_ignored, NULL, SRV,
@@ -825,5 +825,11 @@ const command_rec sslx_config_cmds[] = {
                   RSRC_CONF | OR_AUTHCFG, "variable to use as user name"),
     AP_INIT_TAKE1("SSLUserName", sslx_config_set_user_name, NULL,
                   RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXUserName"),
+    /* Keys and certificates over their life (sslx_config_keys.c). */
+    AP_INIT_TAKE1("SSLXPassPhraseDialog", sslx_config_set_pphrase_dialog,
+                  NULL, SRV, "builtin | exec:/path: where the pass phrases "
+                  "of encrypted keys and token PINs come from"),
+    AP_INIT_TAKE1("SSLPassPhraseDialog", sslx_config_set_pphrase_dialog,
+                  NULL, SRV, "mod_ssl name of SSLXPassPhraseDialog"),
     { NULL }
 };

@@ -44,6 +44,9 @@ typedef struct {
      * distinct identity has its own ticket key (sslx_ticket.c) and its
      * own prefix in the session cache (sslx_cache.c). */
     unsigned char session_context[16];
+    /* SSLXCertificateReload: each child's view of the certificates on
+     * disk (sslx_reload.c); NULL when off.  Set in child_init. */
+    struct sslx_reload_t *reload;
 } sslx_tls_t;
 
 typedef struct {
@@ -77,6 +80,14 @@ typedef struct {
     const char *crl_path;           /* SSLXCARevocationPath */
     int crl_check;                  /* SSLX_CRL_*, SSLX_UNSET: none */
     const char *user_name;          /* SSLXUserName at server level */
+    /* Keys and certificates over their life (sslx_config_keys.c). */
+    const char *pphrase_dialog;     /* SSLXPassPhraseDialog exec: program,
+                                     * NULL: builtin (main server only) */
+    int reload_interval;            /* SSLXCertificateReload, seconds;
+                                     * 0: off, SSLX_UNSET */
+    apr_array_header_t *cert_compression; /* SSLXCertificateCompression:
+                                     * gnutls_compression_method_t as int;
+                                     * NULL: unset, empty: off */
 } sslx_srv_conf_t;
 
 /* SSLXVerifyClient, in rising order of demand. */
@@ -159,6 +170,21 @@ const char *sslx_config_set_require(cmd_parms *cmd, void *dc,
                                     const char *arg);
 const char *sslx_config_set_user_name(cmd_parms *cmd, void *dc,
                                       const char *arg);
+
+/* Key and certificate life directives (sslx_config_keys.c). */
+const char *sslx_config_set_pphrase_dialog(cmd_parms *cmd, void *dc,
+                                           const char *arg);
+const char *sslx_config_set_cert_reload(cmd_parms *cmd, void *dc,
+                                        const char *arg);
+const char *sslx_config_set_cert_compression(cmd_parms *cmd, void *dc,
+                                             int argc, char *const argv[]);
+void sslx_config_keys_create(sslx_srv_conf_t *sc);
+void sslx_config_keys_merge(sslx_srv_conf_t *sc,
+                            const sslx_srv_conf_t *base,
+                            const sslx_srv_conf_t *add);
+
+/* SSLXCertificateReload on: seconds between looks at the files. */
+#define SSLX_DEFAULT_RELOAD_INTERVAL 60
 
 /* Effective values for a request: the directory's, else the vhost's. */
 int sslx_config_verify_mode(const sslx_dir_conf_t *dc,
