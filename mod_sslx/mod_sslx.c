@@ -18,6 +18,7 @@
 #include "sslx_conn.h"
 #include "sslx_io.h"
 #include "sslx_pkcs11.h"
+#include "sslx_reload.h"
 #include "sslx_request.h"
 #include "sslx_vars.h"
 #include "sslx_verify.h"
@@ -51,6 +52,7 @@ static void sslx_register_hooks(apr_pool_t *p)
     ap_hook_post_config(sslx_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_pkcs11_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(sslx_reload_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(sslx_cache_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_conn_pre_connection, NULL, NULL,
                            APR_HOOK_MIDDLE);

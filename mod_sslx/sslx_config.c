@@ -831,5 +831,8 @@ const command_rec sslx_config_cmds[] = {
                   "of encrypted keys and token PINs come from"),
     AP_INIT_TAKE1("SSLPassPhraseDialog", sslx_config_set_pphrase_dialog,
                   NULL, SRV, "mod_ssl name of SSLXPassPhraseDialog"),
+    AP_INIT_TAKE1("SSLXCertificateReload", sslx_config_set_cert_reload,
+                  NULL, SRV, "on | off | seconds: children pick up "
+                  "certificates and keys renewed on disk"),
     { NULL }
 };

@@ -14,6 +14,7 @@
 
 #include "sslx_conn.h"
 #include "sslx_log.h"
+#include "sslx_reload.h"
 
 sslx_conn_t *sslx_conn_get(const conn_rec *c)
 {
@@ -43,6 +44,7 @@ static void request_client_cert(sslx_conn_t *sc, int mode)
 int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
 {
     const sslx_tls_t *tls = sslx_config_srv(s)->tls;
+    gnutls_certificate_credentials_t creds;
     int rv;
 
     if (!tls) {
@@ -59,8 +61,9 @@ int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
     if ((rv = gnutls_priority_set(sc->session, tls->priority)) < 0) {
         return rv;
     }
+    sslx_reload_acquire(tls, sc->c, &creds, &sc->leaves);
     return gnutls_credentials_set(sc->session, GNUTLS_CRD_CERTIFICATE,
-                                  tls->creds);
+                                  creds);
 }
 
 static apr_status_t end_session(void *data)
