@@ -13,6 +13,7 @@
 
 #include "sslx_authz.h"
 #include "sslx_cache.h"
+#include "sslx_certcomp.h"
 #include "sslx_config.h"
 #include "sslx_init.h"
 #include "sslx_conn.h"
@@ -50,6 +51,8 @@ static void sslx_register_hooks(apr_pool_t *p)
                          APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_init_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(sslx_certcomp_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_pkcs11_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_reload_child_init, NULL, NULL, APR_HOOK_MIDDLE);

@@ -834,5 +834,9 @@ const command_rec sslx_config_cmds[] = {
     AP_INIT_TAKE1("SSLXCertificateReload", sslx_config_set_cert_reload,
                   NULL, SRV, "on | off | seconds: children pick up "
                   "certificates and keys renewed on disk"),
+    AP_INIT_TAKE_ARGV("SSLXCertificateCompression",
+                      sslx_config_set_cert_compression, NULL, SRV,
+                      "off | zlib brotli zstd: certificate compression "
+                      "(RFC 8879) offered to clients"),
     { NULL }
 };

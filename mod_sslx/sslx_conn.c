@@ -12,6 +12,7 @@
 #include <http_connection.h>
 #include <http_core.h>
 
+#include "sslx_certcomp.h"
 #include "sslx_conn.h"
 #include "sslx_log.h"
 #include "sslx_reload.h"
@@ -54,6 +55,9 @@ int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
     request_client_cert(sc, sslx_config_verify_mode(NULL,
                                                     sslx_config_srv(s)));
     sc->verify_depth = sslx_config_verify_depth(NULL, sslx_config_srv(s));
+    if ((rv = sslx_certcomp_apply(sc->session, sslx_config_srv(s))) < 0) {
+        return rv;
+    }
     if (tls == sc->tls) {
         return 0;
     }
