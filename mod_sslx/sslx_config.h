@@ -44,8 +44,9 @@ typedef struct {
      * distinct identity has its own ticket key (sslx_ticket.c) and its
      * own prefix in the session cache (sslx_cache.c). */
     unsigned char session_context[16];
-    /* SSLXCertificateReload: each child's view of the certificates on
-     * disk (sslx_reload.c); NULL when off.  Set in child_init. */
+    /* SSLXCertificateReload: the parent's, then each child's, view of
+     * the certificates on disk (sslx_reload.c); NULL when off.  Set in
+     * post_config. */
     struct sslx_reload_t *reload;
 } sslx_tls_t;
 
@@ -70,6 +71,7 @@ typedef struct {
     int session_timeout;            /* seconds, SSLX_UNSET: default */
     int session_tickets;            /* SSLX_UNSET, 0, 1 */
     struct sslx_cache_t *cache;     /* prepared in post_config */
+    struct sslx_counters_t *counters; /* server-wide (sslx_counters.c) */
     /* Client certificates (sslx_config_auth.c, sslx_verify.c). */
     int verify_mode;                /* SSLX_VERIFY_*, SSLX_UNSET */
     int verify_depth;               /* SSLX_UNSET: 1 */

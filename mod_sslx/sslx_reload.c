@@ -36,10 +36,14 @@
  *     zero never is).  So at most the current generation plus those
  *     still held by running connections exist; all are freed with the
  *     child.
+ *   - The parent looks too, from the monitor hook, on the same schedule,
+ *     so a child forked later (more load, MaxConnectionsPerChild) starts
+ *     with the newest good pair rather than the one read at startup: it
+ *     takes the parent's current generation as its own generation zero.
  *
- * Generations are allocated from a child-lifetime pool with its own
- * allocator and mutex; the pool is only touched with the identity's
- * mutex held.  Each child reloads by itself and says so in the log.
+ * A child's generations are allocated from a pool of its own with its
+ * own allocator and mutex, only touched with the identity's mutex held.
+ * Each process reloads by itself and says so in the log.
  */
 #include "sslx_private.h"
 
@@ -47,6 +51,7 @@
 #include <apr_thread_mutex.h>
 #include <gnutls/crypto.h>
 
+#include "sslx_counters.h"
 #include "sslx_init.h"
 #include "sslx_pkcs11.h"
 #include "sslx_pphrase.h"
@@ -74,8 +79,9 @@ struct sslx_reload_t {
     server_rec *s;              /* a vhost with these pairs */
     server_rec *main_s;
     apr_interval_time_t interval;
-    apr_thread_mutex_t *lock;
+    apr_thread_mutex_t *lock;   /* a child's; NULL in the parent */
     apr_pool_t *pool;           /* parent of generation pools */
+    int in_child;               /* child_init has run */
     gen_t base;
     gen_t *current;
     apr_time_t next_check;
@@ -83,7 +89,58 @@ struct sslx_reload_t {
     char refusal[1024];         /* refusal not logged yet, or "" */
 };
 
-/* ---- child_init ------------------------------------------------------ */
+/* ---- setting up ------------------------------------------------------ */
+
+static void lock(sslx_reload_t *r)
+{
+    if (r->lock) {
+        apr_thread_mutex_lock(r->lock);
+    }
+}
+
+static void unlock(sslx_reload_t *r)
+{
+    if (r->lock) {
+        apr_thread_mutex_unlock(r->lock);
+    }
+}
+
+static void prepare(apr_pool_t *pconf, server_rec *main_s, server_rec *s,
+                    sslx_tls_t *tls, int interval)
+{
+    const sslx_srv_conf_t *sc = sslx_config_srv(s);
+    sslx_reload_t *r = apr_pcalloc(pconf, sizeof(*r));
+
+    r->s = s;
+    r->main_s = main_s;
+    r->interval = apr_time_from_sec(interval);
+    r->base.r = r;
+    r->base.creds = tls->creds;
+    r->base.leaves = tls->leaves;
+    r->current = &r->base;
+    r->next_check = apr_time_now() + r->interval;
+    r->seen = apr_pcalloc(pconf, sc->cert_pairs->nelts * sizeof(seen_t));
+    apr_pool_create(&r->pool, pconf);
+    apr_pool_tag(r->pool, "sslx_reload");
+    tls->reload = r;
+}
+
+int sslx_reload_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp, server_rec *s)
+{
+    server_rec *main_s = s;
+    sslx_srv_conf_t *sc;
+
+    (void)plog;
+    (void)ptemp;
+    for (; s; s = s->next) {
+        sc = sslx_config_srv(s);
+        if (sc->tls && !sc->tls->reload && sc->reload_interval > 0) {
+            prepare(pconf, main_s, s, sc->tls, sc->reload_interval);
+        }
+    }
+    return OK;
+}
 
 static apr_pool_t *locked_pool(apr_pool_t *pchild)
 {
@@ -103,46 +160,44 @@ static apr_pool_t *locked_pool(apr_pool_t *pchild)
         return NULL;
     }
     apr_allocator_owner_set(alloc, pool);
-    apr_pool_tag(pool, "sslx_reload");
+    apr_pool_tag(pool, "sslx_reload_child");
     return pool;
 }
 
-static void start(apr_pool_t *pchild, server_rec *main_s, server_rec *s,
-                  sslx_tls_t *tls, int interval)
+/* The parent's current generation becomes the child's generation zero:
+ * it belongs to the parent's pools, which the child never destroys. */
+static void start_child(apr_pool_t *pchild, sslx_reload_t *r)
 {
-    const sslx_srv_conf_t *sc = sslx_config_srv(s);
-    sslx_reload_t *r = apr_pcalloc(pchild, sizeof(*r));
     apr_status_t rv;
+    apr_pool_t *pool;
 
-    r->s = s;
-    r->main_s = main_s;
-    r->interval = apr_time_from_sec(interval);
-    r->base.r = r;
-    r->base.creds = tls->creds;
-    r->base.leaves = tls->leaves;
-    r->current = &r->base;
-    r->next_check = apr_time_now() + r->interval;
-    r->seen = apr_pcalloc(pchild, sc->cert_pairs->nelts * sizeof(seen_t));
+    r->in_child = 1;
     rv = apr_thread_mutex_create(&r->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
-    if (rv != APR_SUCCESS || (r->pool = locked_pool(pchild)) == NULL) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SSLXLOGNO(02520)
+    if (rv != APR_SUCCESS || (pool = locked_pool(pchild)) == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, r->s, SSLXLOGNO(02520)
                      "SSLXCertificateReload: cannot prepare this child; "
                      "vhost %s keeps its certificates until a restart",
-                     s->server_hostname);
+                     r->s->server_hostname);
+        r->lock = NULL;
+        r->next_check = APR_INT64_MAX;
         return;
     }
-    tls->reload = r;
+    if (r->current != &r->base) {
+        r->base.creds = r->current->creds;
+        r->base.leaves = r->current->leaves;
+        r->current = &r->base;
+    }
+    r->pool = pool;
 }
 
 void sslx_reload_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    server_rec *main_s = s;
     sslx_srv_conf_t *sc;
 
     for (; s; s = s->next) {
         sc = sslx_config_srv(s);
-        if (sc->tls && !sc->tls->reload && sc->reload_interval > 0) {
-            start(pchild, main_s, s, sc->tls, sc->reload_interval);
+        if (sc->tls && sc->tls->reload && !sc->tls->reload->in_child) {
+            start_child(pchild, sc->tls->reload);
         }
     }
 }
@@ -341,6 +396,7 @@ static void refuse(sslx_reload_t *r, apr_pool_t *p)
                  "vhost %s are refused, the old ones keep serving (%s): %s",
                  r->s->server_hostname, describe(p, r->current), r->refusal);
     r->refusal[0] = '\0';
+    sslx_counters_add(r->s, SSLX_CNT_RELOAD_REFUSED);
 }
 
 static void replace(sslx_reload_t *r, apr_pool_t *p)
@@ -359,6 +415,7 @@ static void replace(sslx_reload_t *r, apr_pool_t *p)
                  "SSLXCertificateReload: vhost %s serves new certificates "
                  "to new connections: %s", r->s->server_hostname,
                  describe(p, g));
+    sslx_counters_add(r->s, SSLX_CNT_RELOAD);
     retire(old);
 }
 
@@ -390,11 +447,11 @@ static apr_status_t release(void *data)
     gen_t *g = data;
     sslx_reload_t *r = g->r;
 
-    apr_thread_mutex_lock(r->lock);
+    lock(r);
     if (--g->refs == 0 && g != r->current) {
         retire(g);
     }
-    apr_thread_mutex_unlock(r->lock);
+    unlock(r);
     return APR_SUCCESS;
 }
 
@@ -411,7 +468,7 @@ void sslx_reload_acquire(const sslx_tls_t *tls, conn_rec *c,
         *pleaves = tls->leaves;
         return;
     }
-    apr_thread_mutex_lock(r->lock);
+    lock(r);
     now = apr_time_now();
     if (now >= r->next_check) {
         r->next_check = now + r->interval;
@@ -419,8 +476,24 @@ void sslx_reload_acquire(const sslx_tls_t *tls, conn_rec *c,
     }
     g = r->current;
     g->refs++;
-    apr_thread_mutex_unlock(r->lock);
+    unlock(r);
     apr_pool_cleanup_register(c->pool, g, release, apr_pool_cleanup_null);
     *pcreds = g->creds;
     *pleaves = g->leaves;
+}
+
+int sslx_reload_monitor(apr_pool_t *p, server_rec *s)
+{
+    sslx_reload_t *r;
+    apr_time_t now = apr_time_now();
+
+    (void)p;
+    for (; s; s = s->next) {
+        r = sslx_config_srv(s)->tls ? sslx_config_srv(s)->tls->reload : NULL;
+        if (r && !r->in_child && now >= r->next_check) {
+            r->next_check = now + r->interval;
+            look(r);
+        }
+    }
+    return DECLINED;
 }

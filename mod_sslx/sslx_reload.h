@@ -9,8 +9,18 @@
 
 #include "sslx_config.h"
 
-/* child_init: each TLS identity of a vhost with SSLXCertificateReload
- * gets this child's state (tls->reload). */
+/* post_config: each TLS identity of a vhost with SSLXCertificateReload
+ * gets its state (tls->reload), which the parent's monitor hook and each
+ * child use. */
+int sslx_reload_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp, server_rec *s);
+
+/* monitor (parent): look at the files when the interval is over, so
+ * children forked later start with what is on disk. */
+int sslx_reload_monitor(apr_pool_t *p, server_rec *s);
+
+/* child_init: the child's own lock and pool; the parent's current pair
+ * becomes the child's starting point. */
 void sslx_reload_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* The credentials and parsed leaves a new handshake of connection c

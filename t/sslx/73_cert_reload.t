@@ -15,7 +15,7 @@ use SSLXTest;
 use SSLXKeys;
 use Time::HiRes qw(sleep);
 
-plan tests => 41,
+plan tests => 45,
     need { 'openssl is needed'  => have_cmd('openssl'),
            'certtool is needed' => have_cmd('certtool') };
 
@@ -155,7 +155,9 @@ $off = -s "$dir/logs/error_log";
 copy($c{six}->[0], "$crt.new") or die;
 rename "$crt.new", $crt or die;
 sleep 1.5;
-ok(only_old($port, 6, '1001', '1002', '1005'), 'a new certificate without '
+# Two connections only: a child must not look twice (the interval is one
+# second here) before the key arrives.
+ok(only_old($port, 2, '1001', '1002', '1005'), 'a new certificate without '
    . 'its key yet: an old pair serves');
 copy($c{six}->[1], "$key.new") or die;
 rename "$key.new", $key or die;
@@ -177,6 +179,41 @@ unlike($log, qr/seg fault|nasty error/, 'no crash, old generations freed '
        . 'cleanly');
 my @bad = grep { !/SSLX02521/ } sslx_log_problems($log);
 is(scalar(@bad), 0, 'no other mod_sslx warnings') or diag(join "\n", @bad);
+
+# ---- children forked after a renewal --------------------------------------------------
+{
+    install('one');
+    my($conf, $dir, $port) = key_server_conf('reload-fork',
+        "MaxConnectionsPerChild 2",
+        pair_vhost("    SSLXCertificateReload 1\n"));
+    my $h = start_httpd($conf, port => $port);
+    ok($h->{up}, 'MaxConnectionsPerChild 2: the server starts');
+    install('two');
+    # The parent looks from httpd's monitor hook, which runs every few
+    # seconds (about ten when idle).
+    my $parent = 0;
+    for (1 .. 100) {
+        last if $parent = error_log_of($dir)
+            =~ /\[pid $h->{pid}:[^]]*\] SSLX02522: .*serial 1002/;
+        sleep 0.2;
+    }
+    ok($parent, '... the parent loads the renewed pair too');
+    my(%serial, %pid);
+    for my $i (1 .. 12) {
+        curl_https(port => $port, host => 'localhost', path => "/ok.txt?f$i");
+        my $e = access_log_entry("$dir/logs/access_log", "f$i");
+        $serial{ $e->[1] // '' }++;
+        $pid{ $e->[0] } = 1 if @$e;
+    }
+    is(join(',', sort keys %serial), '1002', 'every connection, in children '
+       . 'old and new, sees the renewed certificate');
+    my %reloaded = map { $_ => 1 }
+        error_log_of($dir) =~ /\[pid (\d+):[^]]*\] SSLX02522/g;
+    ok(scalar(grep { !$reloaded{$_} } keys %pid),
+       '... children forked after the renewal took it from the parent, '
+       . 'without loading it themselves') or diag(join ' ', keys %pid);
+    stop_httpd($h);
+}
 
 # ---- off by default ------------------------------------------------------------------
 {
@@ -216,8 +253,8 @@ is(scalar(@bad), 0, 'no other mod_sslx warnings') or diag(join "\n", @bad);
     sleep 1.5;
     serials($port, 4);
     sleep 1.2;
-    is(serials($port, 4), '1007', 'a new encrypted key is not: the old '
-       . 'pair keeps serving');
+    ok(only_old($port, 4, '1001', '1007'), 'a new encrypted key is not: '
+       . 'the old pair keeps serving');
     like(substr(error_log_of($dir), $off),
          qr/SSLX02521.*only given for the file as it was at startup/,
          '... and the log says a restart is needed');
