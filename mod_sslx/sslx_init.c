@@ -352,7 +352,7 @@ int sslx_init_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
 {
     apr_hash_t *shared = apr_hash_make(ptemp);
-    sslx_pphrase_t *pp = sslx_pphrase_begin(ptemp, s);
+    sslx_pphrase_t *pp = sslx_pphrase_begin(pconf, ptemp, s);
     int rv;
 
     (void)plog;

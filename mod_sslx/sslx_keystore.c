@@ -4,19 +4,18 @@
  * httpd reads its configuration twice at startup and again at each
  * graceful restart, and it detaches from the terminal after the first
  * reading, so a pass phrase can only be asked for once.  Like mod_ssl,
- * mod_sslx keeps what the first reading decrypted in retained data under
- * the process pool; later readings and the children (which inherit it
- * with the parent's memory) find it there.  The pass phrases themselves
- * are not kept: they are wiped when the reading that asked for them ends.
+ * mod_sslx keeps what the first reading decrypted in retained data of
+ * the process; later readings and the children (which inherit it with
+ * the parent's memory) find it there.  The pass phrases themselves are
+ * not kept: they are wiped when the reading that asked for them ends.
  *
- * Keys are kept as unencrypted PKCS#8 DER bytes, not as GnuTLS objects
- * with a cleanup each: mod_sslx's code is unloaded and loaded again at
- * every restart (perhaps elsewhere), so a cleanup that outlives a
- * configuration must not point into the module.  One pre-cleanup on the
- * process pool wipes the store when httpd exits; each reading of the
- * configuration replaces it with one pointing at the code just loaded
- * (removing the old one only compares pointers, it calls nothing).  A
- * pre-cleanup runs while the store's pools and the module still exist.
+ * Keys are kept as unencrypted PKCS#8 DER bytes.  The store outlives
+ * every configuration, and mod_sslx's code is unloaded and loaded again
+ * at each restart (perhaps elsewhere), so nothing of the store may carry
+ * a pool cleanup pointing into the module: its entries are malloc'd and
+ * freed by the module itself.  A cleanup on each configuration's pool
+ * (which runs before the module is unloaded) wipes and frees everything
+ * when httpd exits; at a restart it leaves the store alone.
  *
  * A key is found again by its file's path and the SHA-256 of the file's
  * bytes, so a file replaced on disk is decrypted (and asked for) anew
@@ -24,141 +23,147 @@
  * URL; children need it to log in to the token again after the fork.
  *
  * The store holds no more than the configuration uses: each reading
- * builds the next store in a new pool from what it looks up or adds
- * (PINs are all carried over: a token stays logged in across readings,
- * so the PIN is not asked for again), then the old store is overwritten
- * and its pool destroyed.  Only the parent changes the store, at
- * configuration time; children only look things up.
+ * builds the next list from what it looks up or adds (PINs are all
+ * carried over: a token stays logged in across readings, so the PIN is
+ * not asked for again), then the old list is overwritten and freed.
+ * Only the parent changes the store, at configuration time; children
+ * only look things up.
  */
 #include "sslx_private.h"
 
+#include <stdlib.h>
 #include <apr_strings.h>
-#include <apr_hash.h>
+#include <http_core.h>
 #include <gnutls/crypto.h>
 
 #include "sslx_keystore.h"
 
-#define SSLX_KEYSTORE_RETAINED "mod_sslx-keystore-2"
+#define SSLX_KEYSTORE_RETAINED "mod_sslx-keystore-3"
 
 /* Ids are built in the caller's buffer: children look keys up from
  * any thread and must not allocate from a shared pool. */
 #define SSLX_KEYSTORE_ID_MAX 4200
 
-typedef struct {
-    const char *id;
+typedef struct entry_t entry_t;
+struct entry_t {
+    entry_t *next;
+    char *id;
     unsigned char *secret;      /* key DER, or PIN (NUL-terminated) */
     apr_size_t len;
     int is_pin;
-} entry_t;
-
-typedef struct {
-    apr_pool_t *pool;
-    apr_hash_t *entries;        /* id -> entry_t */
-} shelf_t;
-
-struct sslx_keystore_t {
-    apr_pool_t *parent;         /* the process pool */
-    shelf_t now;                /* what the last complete reading kept */
-    shelf_t next;               /* built by the reading in progress */
-    apr_status_t (*wiper)(void *); /* registered on the process pool */
 };
 
-static void make_shelf(sslx_keystore_t *ks, shelf_t *shelf)
+struct sslx_keystore_t {
+    entry_t *now;               /* what the last complete reading kept */
+    entry_t *next;              /* built by the reading in progress */
+    int reading;                /* a reading is in progress */
+};
+
+static void free_entry(entry_t *e)
 {
-    apr_pool_create(&shelf->pool, ks->parent);
-    apr_pool_tag(shelf->pool, "sslx_keystore");
-    shelf->entries = apr_hash_make(shelf->pool);
+    gnutls_memset(e->secret, 0, e->len);
+    free(e->secret);
+    free(e->id);
+    free(e);
 }
 
-static void wipe_shelf(shelf_t *shelf)
+static void free_list(entry_t **list)
 {
-    apr_hash_index_t *hi;
     entry_t *e;
 
-    if (!shelf->pool) {
-        return;
+    while ((e = *list) != NULL) {
+        *list = e->next;
+        free_entry(e);
     }
-    for (hi = apr_hash_first(NULL, shelf->entries); hi;
-         hi = apr_hash_next(hi)) {
-        e = apr_hash_this_val(hi);
-        gnutls_memset(e->secret, 0, e->len);
-    }
-    apr_pool_destroy(shelf->pool);
-    shelf->pool = NULL;
-    shelf->entries = NULL;
 }
 
-sslx_keystore_t *sslx_keystore_get(apr_pool_t *process_pool)
+sslx_keystore_t *sslx_keystore_get(void)
 {
     sslx_keystore_t *ks = ap_retained_data_get(SSLX_KEYSTORE_RETAINED);
 
     if (ks == NULL) {
         ks = ap_retained_data_create(SSLX_KEYSTORE_RETAINED, sizeof(*ks));
-        ks->parent = process_pool;
-        make_shelf(ks, &ks->now);
     }
     return ks;
 }
 
-/* httpd exits: everything is overwritten. */
-static apr_status_t wipe_store(void *data)
+/* Runs whenever a configuration ends: at a restart the store stays for
+ * the next one; when httpd exits, everything is overwritten. */
+static apr_status_t wipe_if_exiting(void *data)
 {
     sslx_keystore_t *ks = data;
 
-    wipe_shelf(&ks->next);
-    wipe_shelf(&ks->now);
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_EXITING) {
+        free_list(&ks->next);
+        free_list(&ks->now);
+        ks->reading = 0;
+    }
     return APR_SUCCESS;
 }
 
-void sslx_keystore_begin(sslx_keystore_t *ks)
+void sslx_keystore_begin(sslx_keystore_t *ks, apr_pool_t *pconf)
 {
-    wipe_shelf(&ks->next);      /* an earlier reading that failed */
-    make_shelf(ks, &ks->next);
-    if (ks->wiper) {
-        apr_pool_cleanup_kill(ks->parent, ks, ks->wiper);
-    }
-    ks->wiper = wipe_store;
-    apr_pool_pre_cleanup_register(ks->parent, ks, ks->wiper);
+    free_list(&ks->next);       /* an earlier reading that failed */
+    ks->reading = 1;
+    apr_pool_cleanup_register(pconf, ks, wipe_if_exiting,
+                              apr_pool_cleanup_null);
 }
 
-static entry_t *put(shelf_t *shelf, const char *id, const void *secret,
+static entry_t *lookup(entry_t *list, const char *id)
+{
+    for (; list; list = list->next) {
+        if (!strcmp(list->id, id)) {
+            return list;
+        }
+    }
+    return NULL;
+}
+
+/* Adds to (or replaces in) the next list; NULL when out of memory. */
+static entry_t *put(sslx_keystore_t *ks, const char *id, const void *secret,
                     apr_size_t len, int is_pin)
 {
-    entry_t *e = apr_hash_get(shelf->entries, id, APR_HASH_KEY_STRING);
+    entry_t *e = calloc(1, sizeof(*e)), *old;
 
-    if (e) {
-        gnutls_memset(e->secret, 0, e->len);
+    if (e == NULL || (e->id = strdup(id)) == NULL
+        || (e->secret = malloc(len + 1)) == NULL) {
+        if (e) {
+            free(e->id);
+            free(e);
+        }
+        return NULL;
     }
-    else {
-        e = apr_pcalloc(shelf->pool, sizeof(*e));
-        e->id = apr_pstrdup(shelf->pool, id);
-        apr_hash_set(shelf->entries, e->id, APR_HASH_KEY_STRING, e);
-    }
-    e->secret = apr_palloc(shelf->pool, len + 1);
     memcpy(e->secret, secret, len);
     e->secret[len] = '\0';
     e->len = len;
     e->is_pin = is_pin;
+    if ((old = lookup(ks->next, id)) != NULL) {
+        gnutls_memset(old->secret, 0, old->len);
+        free(old->secret);
+        old->secret = e->secret;
+        old->len = len;
+        free(e->id);
+        free(e);
+        return old;
+    }
+    e->next = ks->next;
+    ks->next = e;
     return e;
 }
 
 void sslx_keystore_end(sslx_keystore_t *ks)
 {
-    apr_hash_index_t *hi;
     entry_t *e;
 
-    for (hi = apr_hash_first(NULL, ks->now.entries); hi;
-         hi = apr_hash_next(hi)) {
-        e = apr_hash_this_val(hi);
-        if (e->is_pin && !apr_hash_get(ks->next.entries, e->id,
-                                       APR_HASH_KEY_STRING)) {
-            put(&ks->next, e->id, e->secret, e->len, 1);
+    for (e = ks->now; e; e = e->next) {
+        if (e->is_pin && !lookup(ks->next, e->id)) {
+            put(ks, e->id, e->secret, e->len, 1);
         }
     }
-    wipe_shelf(&ks->now);
+    free_list(&ks->now);
     ks->now = ks->next;
-    ks->next.pool = NULL;
-    ks->next.entries = NULL;
+    ks->next = NULL;
+    ks->reading = 0;
 }
 
 /* "key:<sha256 hex>:<path>": the digest makes a changed file a new key.
@@ -193,7 +198,7 @@ static const char *pin_id(char *buf, const char *token)
     return n + 1 < SSLX_KEYSTORE_ID_MAX ? buf : NULL;
 }
 
-/* During a reading, what is found in the old store moves to the next. */
+/* During a reading, what is found in the old list moves to the next. */
 static const entry_t *find(sslx_keystore_t *ks, const char *id, int mark)
 {
     const entry_t *e;
@@ -201,13 +206,12 @@ static const entry_t *find(sslx_keystore_t *ks, const char *id, int mark)
     if (id == NULL) {
         return NULL;
     }
-    if (ks->next.entries
-        && (e = apr_hash_get(ks->next.entries, id, APR_HASH_KEY_STRING))) {
+    if (ks->reading && (e = lookup(ks->next, id)) != NULL) {
         return e;
     }
-    e = apr_hash_get(ks->now.entries, id, APR_HASH_KEY_STRING);
-    if (e && mark && ks->next.entries) {
-        e = put(&ks->next, e->id, e->secret, e->len, e->is_pin);
+    e = lookup(ks->now, id);
+    if (e && mark && ks->reading) {
+        return put(ks, e->id, e->secret, e->len, e->is_pin);
     }
     return e;
 }
@@ -236,9 +240,10 @@ int sslx_keystore_add_key(sslx_keystore_t *ks, const char *path,
     char buf[SSLX_KEYSTORE_ID_MAX];
     const char *id = key_id(buf, path, content);
     gnutls_datum_t der;
+    entry_t *e;
     int rv;
 
-    if (!id || !ks->next.entries) {
+    if (!id || !ks->reading) {
         return GNUTLS_E_INVALID_REQUEST;
     }
     rv = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_DER, NULL,
@@ -246,10 +251,10 @@ int sslx_keystore_add_key(sslx_keystore_t *ks, const char *path,
     if (rv < 0) {
         return rv;
     }
-    put(&ks->next, id, der.data, der.size, 0);
+    e = put(ks, id, der.data, der.size, 0);
     gnutls_memset(der.data, 0, der.size);
     gnutls_free(der.data);
-    return 0;
+    return e ? 0 : GNUTLS_E_MEMORY_ERROR;
 }
 
 const char *sslx_keystore_find_pin(sslx_keystore_t *ks, const char *token,
@@ -261,14 +266,17 @@ const char *sslx_keystore_find_pin(sslx_keystore_t *ks, const char *token,
     return e ? (const char *)e->secret : NULL;
 }
 
-static void drop(shelf_t *shelf, const char *id)
+static void drop(entry_t **list, const char *id)
 {
     entry_t *e;
 
-    if (shelf->entries
-        && (e = apr_hash_get(shelf->entries, id, APR_HASH_KEY_STRING))) {
-        gnutls_memset(e->secret, 0, e->len);
-        apr_hash_set(shelf->entries, id, APR_HASH_KEY_STRING, NULL);
+    for (; *list; list = &(*list)->next) {
+        if (!strcmp((*list)->id, id)) {
+            e = *list;
+            *list = e->next;
+            free_entry(e);
+            return;
+        }
     }
 }
 
@@ -278,7 +286,7 @@ void sslx_keystore_set_pin(sslx_keystore_t *ks, const char *token,
     char buf[SSLX_KEYSTORE_ID_MAX];
     const char *id = pin_id(buf, token);
 
-    if (id == NULL || !ks->next.entries) {
+    if (id == NULL || !ks->reading) {
         return;
     }
     if (pin == NULL) {
@@ -286,5 +294,5 @@ void sslx_keystore_set_pin(sslx_keystore_t *ks, const char *token,
         drop(&ks->now, id);
         return;
     }
-    put(&ks->next, id, pin, strlen(pin), 1);
+    put(ks, id, pin, strlen(pin), 1);
 }

@@ -12,13 +12,13 @@
 typedef struct sslx_keystore_t sslx_keystore_t;
 
 /* The store of this httpd process: created on first use, in retained
- * data of the process pool.  Only the parent changes it, while it reads
+ * data.  Only the parent changes it, while it reads
  * its configuration; children read what they inherited. */
-sslx_keystore_t *sslx_keystore_get(apr_pool_t *process_pool);
+sslx_keystore_t *sslx_keystore_get(void);
 
-/* A new reading of the configuration begins: what it looks up with
- * mark set or adds is kept for the next. */
-void sslx_keystore_begin(sslx_keystore_t *ks);
+/* A new reading of the configuration (with pool pconf) begins: what it
+ * looks up with mark set or adds is kept for the next. */
+void sslx_keystore_begin(sslx_keystore_t *ks, apr_pool_t *pconf);
 
 /* The reading is complete: drop and wipe what it did not use (keys
  * removed from the configuration, files changed on disk). */

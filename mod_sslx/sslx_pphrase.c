@@ -71,20 +71,21 @@ static sslx_pphrase_t *make(apr_pool_t *p, server_rec *main_s)
     sslx_pphrase_t *pp = apr_pcalloc(p, sizeof(*pp));
 
     pp->pool = p;
-    pp->ks = sslx_keystore_get(main_s->process->pool);
+    pp->ks = sslx_keystore_get();
     pp->program = sslx_config_srv(main_s)->pphrase_dialog;
     pp->phrases = apr_array_make(p, 2, sizeof(char *));
     apr_pool_cleanup_register(p, pp, wipe_phrases, apr_pool_cleanup_null);
     return pp;
 }
 
-sslx_pphrase_t *sslx_pphrase_begin(apr_pool_t *ptemp, server_rec *main_s)
+sslx_pphrase_t *sslx_pphrase_begin(apr_pool_t *pconf, apr_pool_t *ptemp,
+                                   server_rec *main_s)
 {
     sslx_pphrase_t *pp = make(ptemp, main_s);
 
     pp->may_ask = ap_state_query(AP_SQ_RUN_MODE) == AP_SQ_RM_NORMAL;
     pp->mark = 1;
-    sslx_keystore_begin(pp->ks);
+    sslx_keystore_begin(pp->ks, pconf);
     return pp;
 }
 

@@ -12,8 +12,9 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestUtil;
 use SSLXTest;
 use SSLXKeys;
+use POSIX ();
 
-plan tests => 48,
+plan tests => 49,
     need { 'openssl is needed' => have_cmd('openssl') };
 
 my $tmp = SSLXTest::tmp_dir();
@@ -111,7 +112,21 @@ sub get_ok {
     is(scalar(@{ calls($plog) }), 2, '... asks for that key again');
     ($code) = get_ok($port, 'ecdsa_secp256r1_sha256');
     is($code, 200, '... and serves with it');
-    stop_httpd($h);
+
+    # A restart that fails on a broken configuration ends httpd cleanly,
+    # the kept keys wiped by code that is still loaded.
+    write_file($conf, read_file($conf) . "\nNoSuchDirective here\n");
+    kill 'USR1', $h->{pid};
+    my $status;
+    for (1 .. 100) {
+        last if waitpid($h->{pid}, POSIX::WNOHANG()) == $h->{pid}
+                && defined($status = $?);
+        select undef, undef, undef, 0.2;
+    }
+    $h->{exited} = 1;
+    ok(defined $status && ($status & 127) == 0,
+       'a graceful restart into a broken configuration: httpd exits '
+       . 'without a crash') or diag("status ", $status // 'none');
     my @bad = sslx_log_problems(error_log_of($dir));
     is(scalar(@bad), 0, 'no mod_sslx warnings') or diag(join "\n", @bad);
     unlike(error_log_of($dir), qr/seg fault|nasty error/,
