@@ -33,8 +33,9 @@ typedef struct {
 #define SSLX_PPHRASE_SKIPPED  (-2)   /* configuration test: not asked */
 
 /* A reading of the configuration (pconf) begins: the dialog is
- * main_s's; pass phrases live (and are wiped) with ptemp.  The keystore keeps what this
- * reading uses; call sslx_pphrase_end() when it is complete. */
+ * main_s's; pass phrases live (and are wiped) with ptemp.  The keystore
+ * keeps what this reading uses; call sslx_pphrase_end() when it is
+ * complete. */
 sslx_pphrase_t *sslx_pphrase_begin(apr_pool_t *pconf, apr_pool_t *ptemp,
                                    server_rec *main_s);
 void sslx_pphrase_end(sslx_pphrase_t *pp);
