@@ -229,7 +229,7 @@ static int pair_digest(const sslx_cert_pair_t *pair, unsigned char *out)
         return rv;
     }
     rv = hash_file(h, pair->cert_file);
-    if (rv >= 0 && pair->key_file) {
+    if (rv >= 0 && pair->key_file && !sslx_pkcs11_is_url(pair->key_file)) {
         rv = hash_file(h, pair->key_file);
     }
     gnutls_hash_deinit(h, out);

@@ -14,7 +14,7 @@ use Apache::TestUtil;
 use SSLXTest;
 use SSLXKeys;
 
-plan tests => 34,
+plan tests => 37,
     need { 'softhsm2-util is needed (softhsm2)' => have_cmd('softhsm2-util'),
            'p11tool is needed (gnutls-bin)'    => have_cmd('p11tool'),
            'openssl is needed'                 => have_cmd('openssl') };
@@ -144,6 +144,32 @@ sub calls { [grep { length } split /\n/, read_file($plog) // ''] }
     my @bad = sslx_log_problems(error_log_of($dir));
     is(scalar(@bad), 0, '... without mod_sslx warnings') or diag(join "\n", @bad);
     unlike(error_log_of($dir), qr/seg fault|nasty error/, '... and exits cleanly');
+}
+
+# ---- a renewed certificate for the key on the token --------------------------------
+{
+    use File::Copy qw(copy);
+    my $live = "$tmp/live.crt";
+    copy($crt, $live) or die;
+    my($conf, $dir, $port) = key_server_conf('p11-reload',
+        "SSLXPassPhraseDialog exec:$prog",
+        vhost($live, $key_url) . "    SSLXCertificateReload 1\n");
+    my $h = start_httpd($conf, port => $port);
+    ok($h->{up}, 'SSLXCertificateReload with the key on the token: the '
+       . 'server starts') or diag($h->{stderr}, error_log_of($dir));
+    my($renewed) = make_cert($tmp, 'renewed', '3001',
+                             key => pki('localhost.ecdsa.key'));
+    copy($renewed, "$live.new") or die;
+    rename "$live.new", $live or die;
+    sleep 1.5;
+    my %seen;
+    $seen{ (served_cert($port))[0] }++ for 1 .. 6;
+    is(join(',', sort keys %seen), '3001', '... a renewed certificate file '
+       . 'is picked up, the children logging in to the token again with '
+       . 'the kept PIN');
+    stop_httpd($h);
+    my @bad = sslx_log_problems(error_log_of($dir));
+    is(scalar(@bad), 0, '... without mod_sslx warnings') or diag(join "\n", @bad);
 }
 
 # ---- certificate and key on the token -----------------------------------------------
