@@ -15,12 +15,17 @@
 
 #include "sslx_authz.h"
 #include "sslx_cache.h"
+#include "sslx_certcomp.h"
 #include "sslx_config.h"
 #include "sslx_init.h"
 #include "sslx_conn.h"
+#include "sslx_counters.h"
 #include "sslx_io.h"
 #include "sslx_proxy.h"
+#include "sslx_pkcs11.h"
+#include "sslx_reload.h"
 #include "sslx_request.h"
+#include "sslx_status.h"
 #include "sslx_vars.h"
 #include "sslx_verify.h"
 #include "sslx_reauth.h"
@@ -53,8 +58,17 @@ static void sslx_register_hooks(apr_pool_t *p)
                          APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_init_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(sslx_counters_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_post_config(sslx_reload_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_post_config(sslx_certcomp_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(sslx_init_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(sslx_reload_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(sslx_cache_monitor, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_monitor(sslx_reload_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_conn_pre_connection, NULL, NULL,
                            APR_HOOK_MIDDLE);
     ap_hook_pre_connection(sslx_proxy_pre_connection, NULL, NULL,
@@ -97,6 +111,7 @@ static void sslx_register_hooks(apr_pool_t *p)
     sslx_reauth_register_filters();
     sslx_cache_register_hooks();
     sslx_proxy_init_register_hooks();
+    sslx_status_register_hooks();
 }
 
 /* Built with -fvisibility=hidden: the module record is the one symbol

@@ -31,6 +31,7 @@
 #include "sslx_cache.h"
 #include "sslx_config.h"
 #include "sslx_init.h"
+#include "sslx_counters.h"
 #include "sslx_log.h"
 #include "sslx_ticket.h"
 
@@ -439,6 +440,7 @@ static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
     }
     ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, ctx->c, "session stored "
                   "(%u bytes, %d s)", data.size, ctx->timeout);
+    sslx_counters_add(ctx->s, SSLX_CNT_CACHE_STORE);
     return 0;
 }
 
@@ -470,6 +472,8 @@ static gnutls_datum_t db_retrieve(void *ptr, gnutls_datum_t key)
     }
     ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, ctx->c, "session lookup: %s",
                   found.data ? "found" : "not found");
+    sslx_counters_add(ctx->s, found.data ? SSLX_CNT_CACHE_HIT
+                                         : SSLX_CNT_CACHE_MISS);
     return found;
 }
 
@@ -499,6 +503,7 @@ static int db_remove(void *ptr, gnutls_datum_t key)
                       cache->spec);
         return -1;
     }
+    sslx_counters_add(ctx->s, SSLX_CNT_CACHE_REMOVE);
     return 0;
 }
 

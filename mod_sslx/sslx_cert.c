@@ -4,7 +4,8 @@
  * Files are parsed here rather than handed to GnuTLS whole so that each
  * failure can be pinned on the right directive: a broken chain on
  * SSLXCertificateFile, a broken or mismatching key on
- * SSLXCertificateKeyFile.  URLs go straight to GnuTLS.
+ * SSLXCertificateKeyFile.  Encrypted keys are decrypted through
+ * sslx_pphrase.c; URLs go to sslx_pkcs11.c.
  */
 #include "sslx_private.h"
 
@@ -14,6 +15,8 @@
 #include <gnutls/abstract.h>
 
 #include "sslx_cert.h"
+#include "sslx_pkcs11.h"
+#include "sslx_pphrase.h"
 #include "sslx_x509.h"
 
 static const char *origin_text(apr_pool_t *p, const sslx_origin_t *o,
@@ -28,12 +31,6 @@ static const char *fail(apr_pool_t *p, const sslx_origin_t *o,
 {
     return apr_psprintf(p, "%s: %s: %s (%s)", origin_text(p, o, file), why,
                         gnutls_strerror(rv), gnutls_strerror_name(rv));
-}
-
-static int is_url(const char *name)
-{
-    return strncmp(name, "pkcs11:", 7) == 0
-           || (strchr(name, ':') && !strchr(name, '/'));
 }
 
 /* Copies a GnuTLS-loaded file into the pool so no malloc'd buffer lives on. */
@@ -96,79 +93,149 @@ static int parse_chain(apr_pool_t *p, const gnutls_datum_t *pem,
     return n > 0 ? 0 : GNUTLS_E_NO_CERTIFICATE_FOUND;
 }
 
-static int parse_key(apr_pool_t *p, const gnutls_datum_t *pem,
-                     gnutls_x509_privkey_t *pkey)
+/* An unencrypted key is read here; an encrypted one (GnuTLS says it
+ * cannot decrypt it without a password) goes to the pass phrase dialog. */
+static int parse_key(const sslx_cert_load_t *ld, const sslx_origin_t *ko,
+                     const char *kfile, const gnutls_datum_t *pem,
+                     gnutls_x509_crt_t leaf, gnutls_x509_privkey_t *pkey,
+                     const char **perr)
 {
+    apr_pool_t *p = ld->scratch;
+    sslx_secret_req_t req;
     int rv;
 
-    rv = gnutls_x509_privkey_init(pkey);
-    if (rv < 0) {
-        return rv;
+    if ((rv = gnutls_x509_privkey_init(pkey)) < 0) {
+        *perr = fail(p, ko, kfile, "no memory for the key", rv);
+        return SSLX_CERT_FAILED;
     }
     apr_pool_cleanup_register(p, *pkey, free_privkey, apr_pool_cleanup_null);
-    return gnutls_x509_privkey_import2(*pkey, pem, GNUTLS_X509_FMT_PEM,
-                                       NULL, 0);
+    rv = gnutls_x509_privkey_import2(*pkey, pem, GNUTLS_X509_FMT_PEM,
+                                     NULL, 0);
+    if (rv == 0) {
+        return SSLX_CERT_ADDED;
+    }
+    if (rv != GNUTLS_E_DECRYPTION_FAILED || !ld->pphrase) {
+        *perr = fail(p, ko, kfile, "no usable PEM private key", rv);
+        return SSLX_CERT_FAILED;
+    }
+    req.server = ld->server;
+    req.noun = "pass phrase";
+    req.what = apr_psprintf(p, "the private key '%s'", kfile);
+    req.algorithm = sslx_pphrase_algorithm(
+                        gnutls_x509_crt_get_pk_algorithm(leaf, NULL));
+    rv = sslx_pphrase_unlock(ld->pphrase, &req, p, kfile, pem, pkey, perr);
+    if (rv != OK) {
+        *perr = apr_psprintf(p, "%s: %s", origin_text(p, ko, kfile), *perr);
+        return rv == SSLX_PPHRASE_SKIPPED ? SSLX_CERT_SKIPPED
+                                          : SSLX_CERT_FAILED;
+    }
+    return SSLX_CERT_ADDED;
 }
 
-static const char *add_by_url(apr_pool_t *p,
-                              gnutls_certificate_credentials_t creds,
-                              const sslx_cert_pair_t *pair)
+/* The key algorithm of a certificate file, for the dialog; the file is
+ * read again by GnuTLS itself. */
+static const char *file_algorithm(apr_pool_t *p, const char *path)
+{
+    gnutls_datum_t pem;
+    gnutls_x509_crt_t *chain;
+    unsigned count;
+
+    if (load_file(p, path, &pem) < 0
+        || parse_chain(p, &pem, &chain, &count) < 0) {
+        return sslx_pphrase_algorithm(GNUTLS_PK_UNKNOWN);
+    }
+    return sslx_pphrase_algorithm(
+               gnutls_x509_crt_get_pk_algorithm(chain[0], NULL));
+}
+
+static int add_by_url(const sslx_cert_load_t *ld,
+                      gnutls_certificate_credentials_t creds,
+                      const sslx_cert_pair_t *pair, const char **perr)
 {
     const char *key = pair->key_file ? pair->key_file : pair->cert_file;
+    sslx_secret_req_t req;
     int rv;
 
-    rv = gnutls_certificate_set_x509_key_file2(creds, pair->cert_file, key,
-                                               GNUTLS_X509_FMT_PEM, NULL, 0);
-    if (rv < 0) {
-        return fail(p, &pair->cert_origin, pair->cert_file,
-                    apr_psprintf(p, "cannot load it with key '%s'", key), rv);
+    req.server = ld->server;
+    req.noun = "PIN";
+    req.what = apr_psprintf(ld->scratch, "the private key '%s'", key);
+    req.algorithm = sslx_pkcs11_is_url(pair->cert_file)
+                    ? "UNKNOWN" : file_algorithm(ld->scratch,
+                                                 pair->cert_file);
+    rv = sslx_pkcs11_add(ld->owner, creds, pair->cert_file, key,
+                         ld->pphrase, &req, perr);
+    if (rv == 0) {
+        return SSLX_CERT_ADDED;
     }
-    return NULL;
+    *perr = apr_psprintf(ld->scratch, "%s: %s", origin_text(ld->scratch,
+                         &pair->cert_origin, pair->cert_file), *perr);
+    return rv == SSLX_PPHRASE_SKIPPED ? SSLX_CERT_SKIPPED : SSLX_CERT_FAILED;
 }
 
-const char *sslx_cert_add_pair(apr_pool_t *p,
-                               gnutls_certificate_credentials_t creds,
-                               const sslx_cert_pair_t *pair)
+/* A file key with a certificate from a file or URL. */
+static int load_file_key(const sslx_cert_load_t *ld,
+                         const sslx_cert_pair_t *pair,
+                         gnutls_x509_crt_t leaf, gnutls_x509_privkey_t *pkey,
+                         const char **perr)
 {
     const sslx_origin_t *ko = pair->key_file ? &pair->key_origin
                                              : &pair->cert_origin;
     const char *kfile = pair->key_file ? pair->key_file : pair->cert_file;
-    gnutls_datum_t cert_pem, key_pem;
+    gnutls_datum_t key_pem;
+    int rv;
+
+    if ((rv = load_file(ld->scratch, kfile, &key_pem)) < 0) {
+        *perr = fail(ld->scratch, ko, kfile, "cannot read", rv);
+        return SSLX_CERT_FAILED;
+    }
+    rv = parse_key(ld, ko, kfile, &key_pem, leaf, pkey, perr);
+    memset(key_pem.data, 0, key_pem.size);
+    return rv;
+}
+
+int sslx_cert_add_pair(const sslx_cert_load_t *ld,
+                       gnutls_certificate_credentials_t creds,
+                       const sslx_cert_pair_t *pair, const char **perr)
+{
+    apr_pool_t *p = ld->scratch;
+    const sslx_origin_t *ko = pair->key_file ? &pair->key_origin
+                                             : &pair->cert_origin;
+    const char *kfile = pair->key_file ? pair->key_file : pair->cert_file;
+    gnutls_datum_t cert_pem;
     gnutls_x509_crt_t *chain;
     gnutls_x509_privkey_t key;
     unsigned count;
     int rv;
 
-    if (is_url(pair->cert_file) || is_url(kfile)) {
-        return add_by_url(p, creds, pair);
+    if (sslx_pkcs11_is_url(pair->cert_file) || sslx_pkcs11_is_url(kfile)) {
+        return add_by_url(ld, creds, pair, perr);
     }
     if ((rv = load_file(p, pair->cert_file, &cert_pem)) < 0) {
-        return fail(p, &pair->cert_origin, pair->cert_file, "cannot read",
-                    rv);
+        *perr = fail(p, &pair->cert_origin, pair->cert_file, "cannot read",
+                     rv);
+        return SSLX_CERT_FAILED;
     }
     if ((rv = parse_chain(p, &cert_pem, &chain, &count)) < 0) {
-        return fail(p, &pair->cert_origin, pair->cert_file,
-                    "no valid PEM certificate chain (leaf first)", rv);
+        *perr = fail(p, &pair->cert_origin, pair->cert_file,
+                     "no valid PEM certificate chain (leaf first)", rv);
+        return SSLX_CERT_FAILED;
     }
-    if ((rv = load_file(p, kfile, &key_pem)) < 0) {
-        return fail(p, ko, kfile, "cannot read", rv);
-    }
-    rv = parse_key(p, &key_pem, &key);
-    memset(key_pem.data, 0, key_pem.size);
-    if (rv < 0) {
-        return fail(p, ko, kfile, "no usable unencrypted PEM private key",
-                    rv);
+    if ((rv = load_file_key(ld, pair, chain[0], &key, perr))
+        != SSLX_CERT_ADDED) {
+        return rv;
     }
     rv = gnutls_certificate_set_x509_key(creds, chain, count, key);
     if (rv == GNUTLS_E_CERTIFICATE_KEY_MISMATCH) {
-        return fail(p, ko, kfile, apr_psprintf(p, "key does not match the "
-                    "certificate in '%s'", pair->cert_file), rv);
+        *perr = fail(p, ko, kfile, apr_psprintf(p, "key does not match the "
+                     "certificate in '%s'", pair->cert_file), rv);
+        return SSLX_CERT_FAILED;
     }
     if (rv < 0) {
-        return fail(p, ko, kfile, "GnuTLS refused the certificate and key",
-                    rv);
+        *perr = fail(p, ko, kfile, "GnuTLS refused the certificate and key",
+                     rv);
+        return SSLX_CERT_FAILED;
     }
-    return NULL;
+    return SSLX_CERT_ADDED;
 }
 
 const char *sslx_cert_validity_warning(apr_pool_t *p,

@@ -24,11 +24,29 @@ typedef struct {
     sslx_origin_t key_origin;
 } sslx_cert_pair_t;
 
-/* Add the chain and key of pair to creds.  Returns NULL on success, else
- * a message (from p) naming the directive, its place, the file and why. */
-const char *sslx_cert_add_pair(apr_pool_t *p,
-                               gnutls_certificate_credentials_t creds,
-                               const sslx_cert_pair_t *pair);
+struct server_rec;
+struct sslx_pphrase_t;
+
+/* What loading a pair needs besides the pair itself. */
+typedef struct {
+    apr_pool_t *owner;              /* lives as long as the credentials */
+    apr_pool_t *scratch;            /* for this load only */
+    struct server_rec *server;      /* the vhost, named in dialogs */
+    struct sslx_pphrase_t *pphrase; /* secrets of protected keys */
+} sslx_cert_load_t;
+
+/* sslx_cert_add_pair() results. */
+#define SSLX_CERT_ADDED     0
+#define SSLX_CERT_SKIPPED   1   /* configuration test: key not unlocked */
+#define SSLX_CERT_FAILED    (-1)
+
+/* Add the chain and key of pair to creds; an encrypted key or a token
+ * login gets its secret through ld->pphrase.  On failure *perr (from
+ * ld->scratch) names the directive, its place, the file and why; when
+ * skipped, it says why. */
+int sslx_cert_add_pair(const sslx_cert_load_t *ld,
+                       gnutls_certificate_credentials_t creds,
+                       const sslx_cert_pair_t *pair, const char **perr);
 
 /* A warning text (from p) when the leaf certificate at index idx of creds
  * is expired or not yet valid at now; NULL when it is valid. */

@@ -48,6 +48,7 @@ void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
     sc->verify_depth = SSLX_UNSET;
     sc->crl_check = SSLX_UNSET;
     sc->proxy = sslx_proxy_config_create(p);
+    sslx_config_keys_create(sc);
     return sc;
 }
 
@@ -110,6 +111,7 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
     /* Server-wide, but a vhost may name it as in mod_ssl: kept on the
      * vhost's record for sslx_cache.c to find. */
     sc->ticket_key_file = add->ticket_key_file;
+    sslx_config_keys_merge(sc, base, add);
     return sc;
 }
 
@@ -830,8 +832,6 @@ const command_rec sslx_config_cmds[] = {
                      "mod_ssl name of SSLXOptions"),
     AP_INIT_RAW_ARGS("SSLRandomSeed", set_ignored, NULL, SRV,
                      "ignored: GnuTLS seeds itself"),
-    AP_INIT_RAW_ARGS("SSLPassPhraseDialog", set_ignored, NULL, SRV,
-                     "ignored: keys must not need a pass phrase"),
     AP_INIT_RAW_ARGS("SSLCompression", set_ignored, NULL, SRV,
                      "only 'off' is accepted"),
     AP_INIT_RAW_ARGS("SSLInsecureRenegotiation", set_ignored, NULL, SRV,
@@ -914,5 +914,18 @@ const command_rec sslx_config_cmds[] = {
                   RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXUserName"),
     SSLX_PROXY_DIRECTIVES,
     SSLX_MODSSL_DIRECTIVES,
+    /* Keys and certificates over their life (sslx_config_keys.c). */
+    AP_INIT_TAKE1("SSLXPassPhraseDialog", sslx_config_set_pphrase_dialog,
+                  NULL, SRV, "builtin | exec:/path: where the pass phrases "
+                  "of encrypted keys and token PINs come from"),
+    AP_INIT_TAKE1("SSLPassPhraseDialog", sslx_config_set_pphrase_dialog,
+                  NULL, SRV, "mod_ssl name of SSLXPassPhraseDialog"),
+    AP_INIT_TAKE1("SSLXCertificateReload", sslx_config_set_cert_reload,
+                  NULL, SRV, "on | off | seconds: children pick up "
+                  "certificates and keys renewed on disk"),
+    AP_INIT_TAKE_ARGV("SSLXCertificateCompression",
+                      sslx_config_set_cert_compression, NULL, SRV,
+                      "off | zlib brotli zstd: certificate compression "
+                      "(RFC 8879) offered to clients"),
     { NULL }
 };

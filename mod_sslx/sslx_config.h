@@ -38,6 +38,7 @@ typedef struct {
     int session_timeout;            /* seconds, SSLX_UNSET: default */
     int session_tickets;            /* SSLX_UNSET, 0, 1 */
     struct sslx_cache_t *cache;     /* prepared in post_config */
+    struct sslx_counters_t *counters; /* server-wide (sslx_counters.c) */
     /* Client certificates (sslx_config_auth.c, sslx_verify.c). */
     int verify_mode;                /* SSLX_VERIFY_*, SSLX_UNSET */
     int verify_depth;               /* SSLX_UNSET: 1 */
@@ -50,6 +51,14 @@ typedef struct {
     int crl_check;                  /* SSLX_CRL_*, SSLX_UNSET: none */
     const char *user_name;          /* SSLXUserName at server level */
     struct sslx_proxy_conf_t *proxy; /* SSLXProxy*: never NULL */
+    /* Keys and certificates over their life (sslx_config_keys.c). */
+    const char *pphrase_dialog;     /* SSLXPassPhraseDialog exec: program,
+                                     * NULL: builtin (main server only) */
+    int reload_interval;            /* SSLXCertificateReload, seconds;
+                                     * 0: off, SSLX_UNSET */
+    apr_array_header_t *cert_compression; /* SSLXCertificateCompression:
+                                     * gnutls_compression_method_t as int;
+                                     * NULL: unset, empty: off */
 } sslx_srv_conf_t;
 
 /* SSLXVerifyClient, in rising order of demand. */
@@ -142,6 +151,21 @@ const char *sslx_config_set_require(cmd_parms *cmd, void *dc,
                                     const char *arg);
 const char *sslx_config_set_user_name(cmd_parms *cmd, void *dc,
                                       const char *arg);
+
+/* Key and certificate life directives (sslx_config_keys.c). */
+const char *sslx_config_set_pphrase_dialog(cmd_parms *cmd, void *dc,
+                                           const char *arg);
+const char *sslx_config_set_cert_reload(cmd_parms *cmd, void *dc,
+                                        const char *arg);
+const char *sslx_config_set_cert_compression(cmd_parms *cmd, void *dc,
+                                             int argc, char *const argv[]);
+void sslx_config_keys_create(sslx_srv_conf_t *sc);
+void sslx_config_keys_merge(sslx_srv_conf_t *sc,
+                            const sslx_srv_conf_t *base,
+                            const sslx_srv_conf_t *add);
+
+/* SSLXCertificateReload on: seconds between looks at the files. */
+#define SSLX_DEFAULT_RELOAD_INTERVAL 60
 
 /* Effective values for a request: the directory's, else the vhost's. */
 int sslx_config_verify_mode(const sslx_dir_conf_t *dc,

@@ -12,9 +12,11 @@
 #include <http_connection.h>
 #include <http_core.h>
 
+#include "sslx_certcomp.h"
 #include "sslx_conn.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
+#include "sslx_reload.h"
 
 sslx_conn_t *sslx_conn_get(const conn_rec *c)
 {
@@ -44,6 +46,7 @@ static void request_client_cert(sslx_conn_t *sc, int mode)
 int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
 {
     const sslx_tls_t *tls = sslx_config_srv(s)->tls;
+    gnutls_certificate_credentials_t creds;
     int rv;
 
     if (!tls) {
@@ -53,6 +56,9 @@ int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
     request_client_cert(sc, sslx_config_verify_mode(NULL,
                                                     sslx_config_srv(s)));
     sc->verify_depth = sslx_config_verify_depth(NULL, sslx_config_srv(s));
+    if ((rv = sslx_certcomp_apply(sc->session, sslx_config_srv(s))) < 0) {
+        return rv;
+    }
     if (tls == sc->tls) {
         return 0;
     }
@@ -60,8 +66,9 @@ int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
     if ((rv = gnutls_priority_set(sc->session, tls->priority)) < 0) {
         return rv;
     }
+    sslx_reload_acquire(tls, sc->c, &creds, &sc->leaves);
     return gnutls_credentials_set(sc->session, GNUTLS_CRD_CERTIFICATE,
-                                  tls->creds);
+                                  creds);
 }
 
 int sslx_conn_use_priority(sslx_conn_t *sc)

@@ -46,6 +46,9 @@ typedef struct {
     sslx_conn_state_t state;
     server_rec *server;         /* vhost chosen by SNI, else base server */
     const sslx_tls_t *tls;      /* that vhost's credentials and priority */
+    /* The parsed leaves of the credentials this session was given: the
+     * configuration's, or a reload's (sslx_reload.c). */
+    const apr_array_header_t *leaves;
     const char *sni;            /* server name the client sent, or NULL */
     const char *alpn;           /* protocol chosen via ALPN, or NULL */
     unsigned client_max_version; /* highest the ClientHello offers */

@@ -16,6 +16,7 @@
 #include <http_protocol.h>
 
 #include "sslx_cache.h"
+#include "sslx_counters.h"
 #include "sslx_handshake.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
@@ -356,7 +357,15 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
 
 void sslx_handshake_completed(sslx_conn_t *sc)
 {
+    gnutls_protocol_t version = gnutls_protocol_get_version(sc->session);
     apr_status_t rv;
+
+    sslx_counters_add(sc->server, gnutls_session_is_resumed(sc->session)
+                                  ? SSLX_CNT_RESUMED : SSLX_CNT_FULL);
+    if (version == GNUTLS_TLS1_3 || version == GNUTLS_TLS1_2) {
+        sslx_counters_add(sc->server, version == GNUTLS_TLS1_3
+                                      ? SSLX_CNT_TLS13 : SSLX_CNT_TLS12);
+    }
 
     if (!sc->alpn || !strcmp(sc->alpn, ap_get_protocol(sc->c))) {
         return;

@@ -7,6 +7,12 @@
  * the check with the directive, file and reason.  Vhosts whose TLS
  * settings are identical share one sslx_tls_t.  Everything is allocated
  * from pconf with its deinit registered next to it.
+ *
+ * The credentials are built by sslx_init_build_creds(), which a child
+ * also calls when SSLXCertificateReload finds new files (sslx_reload.c):
+ * whatever a vhost's certificates need goes there, so a reload rebuilds
+ * all of it.  Encrypted keys and token PINs get their secrets through
+ * one sslx_pphrase_t per reading of the configuration.
  */
 #include "sslx_private.h"
 
@@ -19,6 +25,8 @@
 #include "sslx_cert.h"
 #include "sslx_crl.h"
 #include "sslx_log.h"
+#include "sslx_pkcs11.h"
+#include "sslx_pphrase.h"
 #include "sslx_x509.h"
 #include "sslx_version.h"
 
@@ -90,46 +98,132 @@ static int fail_vhost(server_rec *s, const char *msg)
 }
 
 /* Keeps the leaf GnuTLS stored for pair i, parsed, for SSL_SERVER_*. */
-static int keep_leaf(apr_pool_t *pconf, server_rec *s, sslx_tls_t *tls,
-                     int i)
+static const char *keep_leaf(apr_pool_t *owner, apr_pool_t *scratch,
+                             gnutls_certificate_credentials_t creds,
+                             apr_array_header_t *leaves, unsigned i)
 {
     gnutls_datum_t raw;
-    sslx_leaf_t *leaf = apr_array_push(tls->leaves);
+    sslx_leaf_t *leaf = apr_array_push(leaves);
     int rv;
 
-    if ((rv = gnutls_certificate_get_crt_raw(tls->creds, i, 0, &raw)) < 0) {
-        return fail_vhost(s, sslx_log_describe(pconf, "reading back a "
-                                               "loaded certificate", rv));
+    if ((rv = gnutls_certificate_get_crt_raw(creds, i, 0, &raw)) < 0) {
+        return sslx_log_describe(scratch, "reading back a loaded "
+                                 "certificate", rv);
     }
-    leaf->der.data = apr_pmemdup(pconf, raw.data, raw.size);
+    leaf->der.data = apr_pmemdup(owner, raw.data, raw.size);
     leaf->der.size = raw.size;
-    if ((leaf->crt = sslx_x509_import(pconf, &leaf->der)) == NULL) {
-        return fail_vhost(s, "parsing a loaded certificate failed");
+    if ((leaf->crt = sslx_x509_import(owner, &leaf->der)) == NULL) {
+        return "parsing a loaded certificate failed";
     }
-    return OK;
+    return NULL;
 }
 
-static int load_pairs(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
-                      const sslx_srv_conf_t *sc, sslx_tls_t *tls)
+/* A pair a configuration test could not unlock is left out, said at
+ * INFO; the leaves array stays in step with what creds holds. */
+static const char *load_pairs(const sslx_cert_load_t *ld,
+                              const sslx_srv_conf_t *sc,
+                              gnutls_certificate_credentials_t creds,
+                              apr_array_header_t *leaves)
 {
     const sslx_cert_pair_t *pair;
-    const char *err;
+    const char *err = NULL;
     int i, rv;
 
     for (i = 0; i < sc->cert_pairs->nelts; i++) {
         pair = &APR_ARRAY_IDX(sc->cert_pairs, i, sslx_cert_pair_t);
         if (!pair->cert_origin.directive) {
-            return fail_vhost(s, apr_psprintf(ptemp, "%s (%s:%d) has no "
-                              "SSLXCertificateFile to go with it",
-                              pair->key_origin.directive,
-                              pair->key_origin.file, pair->key_origin.line));
+            return apr_psprintf(ld->scratch, "%s (%s:%d) has no "
+                                "SSLXCertificateFile to go with it",
+                                pair->key_origin.directive,
+                                pair->key_origin.file, pair->key_origin.line);
         }
-        if ((err = sslx_cert_add_pair(ptemp, tls->creds, pair)) != NULL) {
-            return fail_vhost(s, err);
+        rv = sslx_cert_add_pair(ld, creds, pair, &err);
+        if (rv == SSLX_CERT_SKIPPED) {
+            ap_log_error(APLOG_MARK, APLOG_INFO, 0, ld->server,
+                         SSLXLOGNO(02502) "%s", err);
+            continue;
         }
-        if ((rv = keep_leaf(pconf, s, tls, i)) != OK) {
-            return rv;
+        if (rv != SSLX_CERT_ADDED) {
+            return err;
         }
+        if ((err = keep_leaf(ld->owner, ld->scratch, creds, leaves,
+                             (unsigned)leaves->nelts)) != NULL) {
+            return err;
+        }
+    }
+    return NULL;
+}
+
+/* The names the certificate request advertises: SSLXCADNRequestFile
+ * and SSLXCADNRequestPath if either is given, else the trusted CAs
+ * themselves. */
+static const char *advertise_cas(apr_pool_t *scratch,
+                                 const sslx_srv_conf_t *sc,
+                                 gnutls_certificate_credentials_t creds)
+{
+    int dn_given = sc->ca_dn_file || sc->ca_dn_path;
+    const char *file = dn_given ? sc->ca_dn_file : sc->ca_file;
+    const char *dir = dn_given ? sc->ca_dn_path : sc->ca_path;
+    int rv = 0;
+
+    if (!sc->ca_file && !sc->ca_path) {
+        return NULL;
+    }
+    if (file) {
+        rv = gnutls_certificate_set_x509_trust_file(creds, file,
+                                                    GNUTLS_X509_FMT_PEM);
+    }
+    if (rv >= 0 && dir) {
+        rv = gnutls_certificate_set_x509_trust_dir(creds, dir,
+                                                   GNUTLS_X509_FMT_PEM);
+    }
+    if (rv < 0) {
+        return sslx_log_describe(scratch, apr_psprintf(scratch,
+                                 "loading the CA names to request client "
+                                 "certificates for from '%s'",
+                                 file ? file : dir), rv);
+    }
+    return NULL;
+}
+
+const char *sslx_init_build_creds(const sslx_cert_load_t *ld,
+                                  const sslx_srv_conf_t *sc,
+                                  gnutls_certificate_credentials_t *pcreds,
+                                  apr_array_header_t **pleaves)
+{
+    const char *err;
+    int rv;
+
+    if ((rv = gnutls_certificate_allocate_credentials(pcreds)) < 0) {
+        return sslx_log_describe(ld->scratch, "allocating credentials", rv);
+    }
+    apr_pool_cleanup_register(ld->owner, *pcreds, free_creds,
+                              apr_pool_cleanup_null);
+    *pleaves = apr_array_make(ld->owner, sc->cert_pairs->nelts,
+                              sizeof(sslx_leaf_t));
+    if ((err = load_pairs(ld, sc, *pcreds, *pleaves)) != NULL
+        || (err = advertise_cas(ld->scratch, sc, *pcreds)) != NULL) {
+        return err;
+    }
+    rv = gnutls_certificate_set_known_dh_params(*pcreds,
+                                                GNUTLS_SEC_PARAM_MEDIUM);
+    if (rv < 0) {
+        return sslx_log_describe(ld->scratch, "setting DH parameters", rv);
+    }
+    return NULL;
+}
+
+static void warn_validity(apr_pool_t *ptemp, server_rec *s,
+                          const sslx_srv_conf_t *sc, const sslx_tls_t *tls)
+{
+    const sslx_cert_pair_t *pair;
+    const char *err;
+    int i;
+
+    /* Skipped pairs (a configuration test) leave fewer leaves than
+     * pairs; the warning is then only as precise as the order allows. */
+    for (i = 0; i < tls->leaves->nelts && i < sc->cert_pairs->nelts; i++) {
+        pair = &APR_ARRAY_IDX(sc->cert_pairs, i, sslx_cert_pair_t);
         err = sslx_cert_validity_warning(ptemp, tls->creds, i, pair,
                                          apr_time_now());
         if (err) {
@@ -137,35 +231,6 @@ static int load_pairs(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                          SSLXLOGNO(01102) "%s", err);
         }
     }
-    return OK;
-}
-
-/* The names the certificate request advertises: SSLXCADNRequestFile
- * and SSLXCADNRequestPath if either is given, else the trusted CAs
- * themselves. */
-static int advertise_cas(apr_pool_t *ptemp, server_rec *s,
-                         const sslx_srv_conf_t *sc, sslx_tls_t *tls)
-{
-    int dn_given = sc->ca_dn_file || sc->ca_dn_path;
-    const char *file = dn_given ? sc->ca_dn_file : sc->ca_file;
-    const char *dir = dn_given ? sc->ca_dn_path : sc->ca_path;
-    int rv = 0;
-
-    if (file) {
-        rv = gnutls_certificate_set_x509_trust_file(tls->creds, file,
-                                                    GNUTLS_X509_FMT_PEM);
-    }
-    if (rv >= 0 && dir) {
-        rv = gnutls_certificate_set_x509_trust_dir(tls->creds, dir,
-                                                   GNUTLS_X509_FMT_PEM);
-    }
-    if (rv < 0) {
-        return fail_vhost(s, sslx_log_describe(ptemp, apr_psprintf(ptemp,
-                          "loading the CA names to request client "
-                          "certificates for from '%s'",
-                          file ? file : dir), rv));
-    }
-    return OK;
 }
 
 static int load_client_trust(apr_pool_t *pconf, apr_pool_t *ptemp,
@@ -198,7 +263,7 @@ static int load_client_trust(apr_pool_t *pconf, apr_pool_t *ptemp,
         return fail_vhost(s, apr_psprintf(ptemp, "client certificate trust "
                           "of vhost %s: %s", s->server_hostname, err));
     }
-    return advertise_cas(ptemp, s, sc, tls);
+    return OK;
 }
 
 /* The lowest protocol version the priority enables, as on the wire, so
@@ -247,31 +312,24 @@ static int init_tls13_priority(apr_pool_t *pconf, apr_pool_t *ptemp,
 
 static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                      const sslx_srv_conf_t *sc, const char *prio,
-                     sslx_tls_t *tls)
+                     sslx_pphrase_t *pp, sslx_tls_t *tls)
 {
-    const char *errpos = NULL;
+    sslx_cert_load_t ld;
+    const char *errpos = NULL, *err;
     int rv;
 
-    if ((rv = gnutls_certificate_allocate_credentials(&tls->creds)) < 0) {
-        return fail_vhost(s, sslx_log_describe(ptemp, "allocating "
-                                               "credentials", rv));
-    }
-    apr_pool_cleanup_register(pconf, tls->creds, free_creds,
-                              apr_pool_cleanup_null);
-    tls->leaves = apr_array_make(pconf, sc->cert_pairs->nelts,
-                                 sizeof(sslx_leaf_t));
-    if ((rv = load_pairs(pconf, ptemp, s, sc, tls)) != OK) {
-        return rv;
-    }
     if ((rv = load_client_trust(pconf, ptemp, s, sc, tls)) != OK) {
         return rv;
     }
-    rv = gnutls_certificate_set_known_dh_params(tls->creds,
-                                                GNUTLS_SEC_PARAM_MEDIUM);
-    if (rv < 0) {
-        return fail_vhost(s, sslx_log_describe(ptemp, "setting DH "
-                                               "parameters", rv));
+    ld.owner = pconf;
+    ld.scratch = ptemp;
+    ld.server = s;
+    ld.pphrase = pp;
+    err = sslx_init_build_creds(&ld, sc, &tls->creds, &tls->leaves);
+    if (err) {
+        return fail_vhost(s, err);
     }
+    warn_validity(ptemp, s, sc, tls);
     if ((rv = gnutls_priority_init(&tls->priority, prio, &errpos)) < 0) {
         return fail_vhost(s, apr_psprintf(ptemp, "priority string '%s' "
                           "rejected at '%s': %s", prio, errpos ? errpos : "",
@@ -293,7 +351,8 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
 }
 
 static int prepare_vhost(apr_pool_t *pconf, apr_pool_t *ptemp,
-                         server_rec *s, apr_hash_t *shared)
+                         server_rec *s, apr_hash_t *shared,
+                         sslx_pphrase_t *pp)
 {
     sslx_srv_conf_t *sc = sslx_config_srv(s);
     const char *prio, *id;
@@ -319,7 +378,7 @@ static int prepare_vhost(apr_pool_t *pconf, apr_pool_t *ptemp,
         tls = apr_pcalloc(pconf, sizeof(*tls));
         tls->priority_text = prio;
         tls->identity = id;
-        if ((rv = build_tls(pconf, ptemp, s, sc, prio, tls)) != OK) {
+        if ((rv = build_tls(pconf, ptemp, s, sc, prio, pp, tls)) != OK) {
             return rv;
         }
         apr_hash_set(shared, id, APR_HASH_KEY_STRING, tls);
@@ -332,14 +391,17 @@ int sslx_init_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
 {
     apr_hash_t *shared = apr_hash_make(ptemp);
+    sslx_pphrase_t *pp = sslx_pphrase_begin(pconf, ptemp,
+        sslx_config_srv(s)->pphrase_dialog);
     int rv;
 
     (void)plog;
     for (; s != NULL; s = s->next) {
-        if ((rv = prepare_vhost(pconf, ptemp, s, shared)) != OK) {
+        if ((rv = prepare_vhost(pconf, ptemp, s, shared, pp)) != OK) {
             return rv;
         }
     }
+    sslx_pphrase_end(pp);
     return OK;
 }
 
@@ -353,4 +415,31 @@ int sslx_init_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                              gnutls_check_version(NULL), NULL));
     sslx_log_setup_gnutls_debug(s);
     return OK;
+}
+
+static int uses_pkcs11(server_rec *s)
+{
+    const sslx_srv_conf_t *sc;
+    const sslx_cert_pair_t *pair;
+    int i;
+
+    for (; s; s = s->next) {
+        sc = sslx_config_srv(s);
+        for (i = 0; sc->tls && i < sc->cert_pairs->nelts; i++) {
+            pair = &APR_ARRAY_IDX(sc->cert_pairs, i, sslx_cert_pair_t);
+            if (sslx_pkcs11_is_url(pair->cert_file)
+                || (pair->key_file && sslx_pkcs11_is_url(pair->key_file))) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+void sslx_init_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    (void)pchild;
+    if (uses_pkcs11(s)) {
+        sslx_pkcs11_reinit(s);
+    }
 }

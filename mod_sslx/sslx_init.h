@@ -8,6 +8,9 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "sslx_cert.h"
+#include "sslx_config.h"
+
 /* A certificate the vhost presents, parsed once at configuration time:
  * SSL_SERVER_* are read from it on every connection that uses it. */
 typedef struct {
@@ -44,6 +47,10 @@ typedef struct sslx_tls_t {
      * distinct identity has its own ticket key (sslx_ticket.c) and its
      * own prefix in the session cache (sslx_cache.c). */
     unsigned char session_context[SSLX_SESSION_CONTEXT_SIZE];
+    /* SSLXCertificateReload: the parent's, then each child's, view of
+     * the certificates on disk (sslx_reload.c); NULL when off.  Set in
+     * post_config. */
+    struct sslx_reload_t *reload;
 } sslx_tls_t;
 
 /* check_config: load credentials and priorities for every vhost with
@@ -51,6 +58,20 @@ typedef struct sslx_tls_t {
  * the syntax check.  Returns OK or an HTTP error status. */
 int sslx_init_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s);
+
+/* The credentials of a vhost with configuration sc: its certificate/key
+ * pairs, the CA names its certificate requests advertise, DH parameters;
+ * the parsed leaves (sslx_leaf_t) in step with the pairs loaded.  Both
+ * belong to ld->owner.  Returns NULL, or a message (from ld->scratch)
+ * naming the directive, file and reason. */
+const char *sslx_init_build_creds(const sslx_cert_load_t *ld,
+                                  const sslx_srv_conf_t *sc,
+                                  gnutls_certificate_credentials_t *pcreds,
+                                  apr_array_header_t **pleaves);
+
+/* child_init: start PKCS#11 afresh in the child when s or any vhost
+ * uses it. */
+void sslx_init_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* post_config: version banner and GnuTLS debug routing. */
 int sslx_init_post_config(apr_pool_t *pconf, apr_pool_t *plog,

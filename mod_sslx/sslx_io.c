@@ -27,6 +27,7 @@
 
 #include "sslx_io.h"
 #include "sslx_conn.h"
+#include "sslx_counters.h"
 #include "sslx_handshake.h"
 #include "sslx_log.h"
 #include "sslx_packet.h"
@@ -264,6 +265,7 @@ static void become_plain_http(sslx_conn_t *sc)
                   "plain HTTP request received on a TLS port; answering "
                   "400");
     sc->state = SSLX_ST_PLAIN_HTTP;
+    sslx_counters_add(sc->server, SSLX_CNT_FAIL_PLAIN_HTTP);
     ap_remove_input_filter(sc->in_filter);
     ap_remove_output_filter(sc->out_filter);
 }
@@ -286,6 +288,13 @@ static void send_alert(sslx_conn_t *sc, gnutls_alert_level_t level,
     pass_raw_out(sc, 1);
 }
 
+/* The client offered only versions older than the vhost allows. */
+static int version_too_low(const sslx_conn_t *sc)
+{
+    return sc->client_max_version && sc->tls
+           && sc->client_max_version < sc->tls->min_version;
+}
+
 /* The alert that tells the client most precisely what went wrong, sent
  * at once: nothing else will follow on this connection. */
 static void send_fatal_alert(sslx_conn_t *sc, int rv)
@@ -295,8 +304,7 @@ static void send_fatal_alert(sslx_conn_t *sc, int rv)
     if (rv == GNUTLS_E_FATAL_ALERT_RECEIVED) {
         return;
     }
-    if (sc->client_max_version && sc->tls
-        && sc->client_max_version < sc->tls->min_version) {
+    if (version_too_low(sc)) {
         /* GnuTLS blames the cipher suites; the version is the cause. */
         alert = GNUTLS_A_PROTOCOL_VERSION;
     }
@@ -318,16 +326,21 @@ static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
     if (APR_STATUS_IS_EOF(status) || rv == GNUTLS_E_PREMATURE_TERMINATION) {
         ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01402)
                       "client closed the connection during the handshake");
+        sslx_counters_add(sc->server, SSLX_CNT_FAIL_CLOSED);
         status = APR_EOF;
     }
     else if (sc->in_status || sc->out_status) {
         ap_log_cerror(APLOG_MARK, APLOG_INFO, status, sc->c,
                       SSLXLOGNO(01403) "handshake stopped: connection "
                       "failed or timed out");
+        sslx_counters_add(sc->server, SSLX_CNT_FAIL_TIMEOUT);
     }
     else {
         if (!sc->client) {
             sslx_handshake_log_failure(sc, "handshake failed", rv);
+            sslx_counters_add(sc->server, version_too_low(sc)
+                              ? SSLX_CNT_FAIL_VERSION
+                              : sslx_counters_failure(rv));
         }
         send_fatal_alert(sc, rv);
         status = APR_ECONNABORTED;

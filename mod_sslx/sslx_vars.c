@@ -186,7 +186,7 @@ static gnutls_x509_crt_t server_cert(const var_ctx_t *ctx,
                                      const gnutls_datum_t **pder)
 {
     sslx_facts_t *f = &ctx->sc->facts;
-    const apr_array_header_t *leaves = ctx->sc->tls->leaves;
+    const apr_array_header_t *leaves = ctx->sc->leaves;
     const gnutls_datum_t *ours;
     const sslx_leaf_t *leaf;
     int i;
