@@ -18,6 +18,7 @@
 #include "sslx_config.h"
 #include "sslx_cert.h"
 #include "sslx_compat.h"
+#include "sslx_ocsp_config.h"
 #include "sslx_proxy_config.h"
 #include "sslx_ticket.h"
 
@@ -47,6 +48,7 @@ void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
     sc->verify_depth = SSLX_UNSET;
     sc->crl_check = SSLX_UNSET;
     sc->proxy = sslx_proxy_config_create(p);
+    sc->ocsp = sslx_ocsp_config_create(p);
     return sc;
 }
 
@@ -103,6 +105,7 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
                                      add->session_tickets);
     merge_client_auth(sc, base, add);
     sc->proxy = sslx_proxy_config_merge(p, base->proxy, add->proxy);
+    sc->ocsp = sslx_ocsp_config_merge(p, base->ocsp, add->ocsp);
     return sc;
 }
 
@@ -836,5 +839,6 @@ const command_rec sslx_config_cmds[] = {
     AP_INIT_TAKE1("SSLUserName", sslx_config_set_user_name, NULL,
                   RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXUserName"),
     SSLX_PROXY_DIRECTIVES,
+    SSLX_OCSP_DIRECTIVES,
     { NULL }
 };

@@ -47,6 +47,7 @@ typedef struct {
     int crl_check;                  /* SSLX_CRL_*, SSLX_UNSET: none */
     const char *user_name;          /* SSLXUserName at server level */
     struct sslx_proxy_conf_t *proxy; /* SSLXProxy*: never NULL */
+    struct sslx_ocsp_conf_t *ocsp;  /* stapling, SSLXOCSP*: never NULL */
 } sslx_srv_conf_t;
 
 /* SSLXVerifyClient, in rising order of demand. */

@@ -18,6 +18,7 @@
 #include "sslx_chain.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
+#include "sslx_ocsp_check.h"
 #include "sslx_x509.h"
 
 /* The vhost's rules for client certificates, as a chain policy. */
@@ -55,6 +56,19 @@ static const char *generous_result(gnutls_session_t session,
     return self_signed ? SSLX_SELF_SIGNED_RESULT : SSLX_NO_ISSUER_RESULT;
 }
 
+/* SSLXOCSPEnable: asked last, about the chain OpenSSL would verify. */
+static sslx_chain_verdict_t check_ocsp(const sslx_conn_t *sc,
+                                       const sslx_chain_policy_t *pol,
+                                       gnutls_x509_crt_t *sent, unsigned n,
+                                       int generous)
+{
+    gnutls_x509_crt_t chain[SSLX_CHAIN_MAX];
+    unsigned nchain = generous ? 0
+                      : sslx_chain_build(pol->trust, sent, n, chain);
+
+    return sslx_ocsp_check_chain(sc->c, sc->server, chain, nchain, generous);
+}
+
 /* Verifies what the client sent; returns 0 when it is acceptable. */
 static int judge(sslx_conn_t *sc, const gnutls_datum_t *der, unsigned n)
 {
@@ -68,6 +82,9 @@ static int judge(sslx_conn_t *sc, const gnutls_datum_t *der, unsigned n)
     chain = sslx_chain_import(p, der, n);
     v = chain ? sslx_chain_judge(&pol, chain, n, apr_time_now())
               : sslx_chain_undecodable();
+    if (!v.reason && sslx_ocsp_check_enabled(sc->server)) {
+        v = check_ocsp(sc, &pol, chain, n, v.generous);
+    }
     if (!v.reason) {
         sc->verify_result = v.generous ? generous_result(sc->session, chain,
                                                          n)

@@ -1,0 +1,809 @@
+/* sslx_stapling.c - OCSP stapling of the vhosts' own certificates
+ * (SSLXUseStapling and the SSLXStapling* directives, mod_ssl's meaning).
+ *
+ * A handshake never waits for a responder.  Responses are fetched by a
+ * singleton watchdog (mod_watchdog: one thread in one child at a time),
+ * at child start and again before they go stale, and kept in the
+ * stapling cache (any mod_socache provider), where every child finds
+ * them; with a persistent provider (dbm, redis, memcache) they outlive a
+ * graceful restart as well.  The GnuTLS status callback only reads that
+ * cache.  A response is believed only when sslx_ocsp.c verifies it (the
+ * issuer's signature or a delegated responder's, current times); one
+ * that says revoked or unknown, or a responder's error status, is
+ * stapled only under SSLXStaplingReturnResponderErrors, and when there
+ * is nothing usable SSLXStaplingFakeTryLater staples "tryLater".  A
+ * response that has gone stale is never stapled.
+ *
+ * SSLXStaplingResponseFile staples a response the administrator keeps
+ * up to date instead: GnuTLS loads it and checks it against the
+ * certificate at startup, and stops stapling it past its nextUpdate.
+ */
+#include "sslx_private.h"
+
+#include <apr_strings.h>
+#include <apr_hash.h>
+#include <apr_optional.h>
+#include <http_core.h>
+#include <util_mutex.h>
+#include <mod_watchdog.h>
+#include <gnutls/crypto.h>
+
+#include "sslx_stapling.h"
+#include "sslx_conn.h"
+#include "sslx_config.h"
+#include "sslx_ocsp_config.h"
+#include "sslx_init.h"
+#include "sslx_log.h"
+#include "sslx_ocsp.h"
+#include "sslx_http.h"
+#include "sslx_x509.h"
+
+/* Namespace of our entries in the provider (at most 16 characters). */
+#define SSLX_STAPLING_NAMESPACE "mod_sslx-stpl"
+
+/* The watchdog looks at every certificate this often; a fetch happens
+ * only when its entry says it is due. */
+#define SSLX_STAPLING_TICK apr_time_from_sec(1)
+
+#define SSLX_STAPLING_KEY_SIZE 32
+
+/* The longest a response that never goes stale stays in the cache
+ * without being refreshed (it is refreshed far earlier). */
+#define SSLX_STAPLING_MAX_KEEP (7 * 86400)
+
+/* The state of all stapling, owned by pconf. */
+struct sslx_stapling_t {
+    const ap_socache_provider_t *provider;  /* NULL: no stapling cache */
+    ap_socache_instance_t *instance;
+    const char *spec;
+    server_rec *server;                     /* the main server */
+    apr_global_mutex_t *mutex;              /* NOTMPSAFE providers only */
+    apr_array_header_t *staples;            /* staple_t *, each once */
+    apr_array_header_t *notes;              /* note_t: warnings found at
+                                             * check_config, logged once
+                                             * the error log is open */
+};
+typedef struct sslx_stapling_t stapling_t;
+
+/* One certificate whose status is fetched and stapled. */
+typedef struct {
+    stapling_t *st;
+    server_rec *s;              /* the first vhost presenting it: how to
+                                 * fetch comes from its settings */
+    gnutls_x509_crt_t crt;
+    gnutls_x509_crt_t issuer;
+    const char *subject;        /* for log lines */
+    const char *url;            /* the responder asked */
+    unsigned char key[SSLX_STAPLING_KEY_SIZE]; /* its cache entry */
+} staple_t;
+
+typedef struct {
+    server_rec *s;
+    const char *text;
+} note_t;
+
+static void note(stapling_t *st, server_rec *s, const char *text)
+{
+    note_t *n = apr_array_push(st->notes);
+
+    n->s = s;
+    n->text = text;
+}
+
+/* ---- cache entries --------------------------------------------------- */
+
+/* What an entry holds; only GOOD is stapled without further ado. */
+typedef enum {
+    ENTRY_GOOD = 1,             /* a believed response: good */
+    ENTRY_ERROR_RESPONSE = 2,   /* revoked, unknown, or an error status */
+    ENTRY_NONE = 3              /* the last fetch brought nothing usable */
+} entry_kind_t;
+
+typedef struct {
+    int kind;
+    apr_int64_t refresh_at;     /* seconds: when to fetch again */
+    apr_int64_t this_update;    /* 0: no single response */
+    apr_int64_t next_update;    /* -1: none */
+    gnutls_datum_t der;
+} entry_t;
+
+/* version, kind, then three 8-byte big-endian numbers, then the DER. */
+#define ENTRY_VERSION 1
+#define ENTRY_HEADER (2 + 3 * 8)
+#define ENTRY_MAX (ENTRY_HEADER + SSLX_HTTP_MAX_BODY)
+
+static void put64(unsigned char *b, apr_int64_t v)
+{
+    int i;
+
+    for (i = 7; i >= 0; i--, v >>= 8) {
+        b[i] = (unsigned char)(v & 0xff);
+    }
+}
+
+static apr_int64_t get64(const unsigned char *b)
+{
+    apr_uint64_t v = 0;
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        v = (v << 8) | b[i];
+    }
+    return (apr_int64_t)v;
+}
+
+static unsigned char *encode(apr_pool_t *p, const entry_t *e, unsigned *plen)
+{
+    unsigned char *b = apr_palloc(p, ENTRY_HEADER + e->der.size);
+
+    b[0] = ENTRY_VERSION;
+    b[1] = (unsigned char)e->kind;
+    put64(b + 2, e->refresh_at);
+    put64(b + 10, e->this_update);
+    put64(b + 18, e->next_update);
+    if (e->der.size) {
+        memcpy(b + ENTRY_HEADER, e->der.data, e->der.size);
+    }
+    *plen = ENTRY_HEADER + e->der.size;
+    return b;
+}
+
+static int decode(unsigned char *b, unsigned len, entry_t *e)
+{
+    if (len < ENTRY_HEADER || b[0] != ENTRY_VERSION
+        || b[1] < ENTRY_GOOD || b[1] > ENTRY_NONE) {
+        return -1;
+    }
+    e->kind = b[1];
+    e->refresh_at = get64(b + 2);
+    e->this_update = get64(b + 10);
+    e->next_update = get64(b + 18);
+    e->der.data = b + ENTRY_HEADER;
+    e->der.size = len - ENTRY_HEADER;
+    return 0;
+}
+
+/* ---- the stapling cache ---------------------------------------------- */
+
+static apr_status_t lock(const stapling_t *st)
+{
+    return st->mutex ? apr_global_mutex_lock(st->mutex) : APR_SUCCESS;
+}
+
+static void unlock(const stapling_t *st)
+{
+    if (st->mutex) {
+        apr_global_mutex_unlock(st->mutex);
+    }
+}
+
+/* The entry of sp into *e (its DER from p); APR_NOTFOUND when there is
+ * none or it cannot be read. */
+static apr_status_t cache_get(const staple_t *sp, apr_pool_t *p, entry_t *e)
+{
+    const stapling_t *st = sp->st;
+    unsigned int len = ENTRY_MAX;
+    unsigned char *buf = apr_palloc(p, len);
+    apr_status_t rv;
+
+    if ((rv = lock(st)) != APR_SUCCESS) {
+        return rv;
+    }
+    rv = st->provider->retrieve(st->instance, st->server, sp->key,
+                                sizeof(sp->key), buf, &len, p);
+    unlock(st);
+    if (rv == APR_SUCCESS && decode(buf, len, e) < 0) {
+        rv = APR_NOTFOUND;
+    }
+    return rv;
+}
+
+static void cache_put(const staple_t *sp, apr_pool_t *p, const entry_t *e,
+                      apr_int64_t expiry)
+{
+    const stapling_t *st = sp->st;
+    unsigned len;
+    unsigned char *b = encode(p, e, &len);
+    apr_status_t rv;
+
+    if ((rv = lock(st)) == APR_SUCCESS) {
+        rv = st->provider->store(st->instance, st->server, sp->key,
+                                 sizeof(sp->key), apr_time_from_sec(expiry),
+                                 b, len, p);
+        unlock(st);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, sp->s, SSLXLOGNO(02710)
+                     "stapling cache '%s': cannot store the OCSP response "
+                     "for %s", st->spec, sp->subject);
+    }
+}
+
+/* ---- fetching (the watchdog) ------------------------------------------ */
+
+static const sslx_ocsp_conf_t *ocsp_of(server_rec *s)
+{
+    return sslx_config_srv(s)->ocsp;
+}
+
+static void stapling_query(const sslx_ocsp_conf_t *oc, const char *url,
+                           sslx_ocsp_query_t *q)
+{
+    memset(q, 0, sizeof(*q));
+    q->url = url;
+    q->proxy = oc->proxy_url;
+    q->timeout = apr_time_from_sec(sslx_ocsp_config_value(
+                     oc->stapling_timeout, SSLX_OCSP_DEFAULT_TIMEOUT));
+    q->skew = sslx_ocsp_config_value(oc->stapling_skew,
+                                     SSLX_OCSP_DEFAULT_SKEW);
+    q->max_age = oc->stapling_max_age;
+}
+
+static apr_int64_t error_timeout(const sslx_ocsp_conf_t *oc)
+{
+    return sslx_ocsp_config_value(oc->stapling_error_timeout,
+                                  SSLX_STAPLING_DEFAULT_ERROR_TIMEOUT);
+}
+
+/* A good response is fetched again after SSLXStaplingStandardCacheTimeout
+ * or halfway to its nextUpdate (or maximum age), whichever comes first:
+ * clients allow little clock skew.  It is stapled until it is stale
+ * with the configured skew. */
+static void store_good(const staple_t *sp, apr_pool_t *p,
+                       const sslx_ocsp_query_t *q, entry_t *e, time_t now)
+{
+    const sslx_ocsp_conf_t *oc = ocsp_of(sp->s);
+    apr_int64_t stale = sslx_ocsp_stale_at(e->this_update, e->next_update,
+                                           q->skew, q->max_age);
+    apr_int64_t due = sslx_ocsp_stale_at(e->this_update, e->next_update, 0,
+                                         q->max_age);
+    apr_int64_t std = sslx_ocsp_config_value(oc->stapling_cache_timeout,
+                          SSLX_STAPLING_DEFAULT_CACHE_TIMEOUT);
+
+    e->refresh_at = now + std;
+    if (due && now + (due - now) / 2 < e->refresh_at) {
+        e->refresh_at = now + (due - now) / 2;
+    }
+    if (e->refresh_at <= now) {
+        e->refresh_at = now + 1;
+    }
+    cache_put(sp, p, e, stale ? (stale > e->refresh_at ? stale
+                                                        : e->refresh_at)
+                              : now + SSLX_STAPLING_MAX_KEEP);
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, sp->s, SSLXLOGNO(02711)
+                 "stapling: fetched a good OCSP response for %s from %s; "
+                 "next fetch in %" APR_INT64_T_FMT " s", sp->subject,
+                 sp->url, e->refresh_at - now);
+}
+
+/* Revoked, unknown or an error status: stapled only if the vhost says
+ * so, asked again after SSLXStaplingErrorCacheTimeout. */
+static void store_error_response(const staple_t *sp, apr_pool_t *p,
+                                 const sslx_ocsp_query_t *q, entry_t *e,
+                                 const char *why, time_t now)
+{
+    const sslx_ocsp_conf_t *oc = ocsp_of(sp->s);
+    apr_int64_t stale = e->this_update ? sslx_ocsp_stale_at(e->this_update,
+                            e->next_update, q->skew, q->max_age) : 0;
+
+    e->refresh_at = now + error_timeout(oc);
+    cache_put(sp, p, e, stale > e->refresh_at ? stale : e->refresh_at);
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sp->s, SSLXLOGNO(02712)
+                 "stapling: the OCSP responder %s says of %s: %s; %s",
+                 sp->url, sp->subject, why,
+                 oc->stapling_return_errors == 0 ? "not stapled "
+                 "(SSLXStaplingReturnResponderErrors off)"
+                 : "stapled as it is (SSLXStaplingReturnResponderErrors)");
+}
+
+/* Nothing usable: a previous good response still current goes on being
+ * stapled; either way the responder is asked again after
+ * SSLXStaplingErrorCacheTimeout. */
+static void store_failure(const staple_t *sp, apr_pool_t *p,
+                          const sslx_ocsp_query_t *q, const entry_t *old,
+                          const char *why, time_t now)
+{
+    const sslx_ocsp_conf_t *oc = ocsp_of(sp->s);
+    apr_int64_t retry = now + error_timeout(oc), stale;
+    entry_t e;
+
+    if (old && old->kind == ENTRY_GOOD
+        && sslx_ocsp_current(old->this_update, old->next_update, q->skew,
+                             q->max_age, now)) {
+        e = *old;
+        e.refresh_at = retry;
+        stale = sslx_ocsp_stale_at(e.this_update, e.next_update, q->skew,
+                                   q->max_age);
+        cache_put(sp, p, &e, stale ? stale : retry);
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sp->s, SSLXLOGNO(02713)
+                     "stapling: no new OCSP response for %s from %s: %s; "
+                     "the previous one is stapled while it is current, "
+                     "next try in %" APR_INT64_T_FMT " s", sp->subject, sp->url,
+                     why, retry - now);
+        return;
+    }
+    memset(&e, 0, sizeof(e));
+    e.kind = ENTRY_NONE;
+    e.refresh_at = retry;
+    e.next_update = -1;
+    cache_put(sp, p, &e, retry);
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sp->s, SSLXLOGNO(02714)
+                 "stapling: no OCSP response for %s from %s: %s; nothing is "
+                 "stapled%s, next try in %" APR_INT64_T_FMT " s",
+                 sp->subject, sp->url, why,
+                 oc->stapling_return_errors != 0
+                 && oc->stapling_fake_trylater != 0
+                 ? " but 'tryLater'" : "", retry - now);
+}
+
+static void fetch(const staple_t *sp, apr_pool_t *p, const entry_t *old,
+                  time_t now)
+{
+    sslx_ocsp_query_t q;
+    sslx_ocsp_answer_t ans;
+    entry_t e;
+
+    stapling_query(ocsp_of(sp->s), sp->url, &q);
+    sslx_ocsp_ask(p, &q, sp->crt, sp->issuer, now, &ans);
+    memset(&e, 0, sizeof(e));
+    e.this_update = ans.this_update;
+    e.next_update = ans.next_update;
+    e.der = ans.der;
+    switch (ans.status) {
+    case SSLX_OCSP_GOOD:
+        e.kind = ENTRY_GOOD;
+        store_good(sp, p, &q, &e, now);
+        break;
+    case SSLX_OCSP_REVOKED:
+    case SSLX_OCSP_UNKNOWN:
+    case SSLX_OCSP_REFUSED:
+        e.kind = ENTRY_ERROR_RESPONSE;
+        store_error_response(sp, p, &q, &e, ans.why, now);
+        break;
+    default:
+        store_failure(sp, p, &q, old, ans.why, now);
+        break;
+    }
+}
+
+static apr_status_t refresh_all(int state, void *data, apr_pool_t *pool)
+{
+    stapling_t *st = data;
+    staple_t *sp;
+    entry_t old;
+    apr_pool_t *p;
+    time_t now;
+    int i, have;
+
+    if (state == AP_WATCHDOG_STATE_STOPPING || !st->provider) {
+        return APR_SUCCESS;
+    }
+    for (i = 0; i < st->staples->nelts; i++) {
+        sp = APR_ARRAY_IDX(st->staples, i, staple_t *);
+        apr_pool_create(&p, pool);
+        now = (time_t)apr_time_sec(apr_time_now());
+        have = cache_get(sp, p, &old) == APR_SUCCESS;
+        if (!have || now >= old.refresh_at) {
+            fetch(sp, p, have ? &old : NULL, now);
+        }
+        apr_pool_destroy(p);
+    }
+    return APR_SUCCESS;
+}
+
+/* ---- stapling (the handshake) ----------------------------------------- */
+
+/* The response to staple from entry e for a handshake on vhost s, or
+ * NULL. */
+static const gnutls_datum_t *choose(const entry_t *e, server_rec *s,
+                                    time_t now)
+{
+    const sslx_ocsp_conf_t *oc = ocsp_of(s);
+    int errors = oc->stapling_return_errors != 0;
+    sslx_ocsp_query_t q;
+    int current;
+
+    stapling_query(oc, NULL, &q);
+    current = e->this_update
+              && sslx_ocsp_current(e->this_update, e->next_update, q.skew,
+                                   q.max_age, now);
+    if (e->kind == ENTRY_GOOD && current) {
+        return &e->der;
+    }
+    if (e->kind == ENTRY_ERROR_RESPONSE && errors
+        && (current || !e->this_update)) {
+        return &e->der;
+    }
+    if (errors && oc->stapling_fake_trylater != 0) {
+        return sslx_ocsp_try_later();
+    }
+    return NULL;
+}
+
+static int staple(gnutls_session_t session, void *ptr,
+                  gnutls_datum_t *response)
+{
+    const staple_t *sp = ptr;
+    sslx_conn_t *sc = gnutls_session_get_ptr(session);
+    const gnutls_datum_t *der = NULL;
+    apr_pool_t *p;
+    entry_t e;
+
+    if (!sc || ocsp_of(sc->server)->stapling != 1 || !sp->st->provider) {
+        return GNUTLS_E_NO_CERTIFICATE_STATUS;
+    }
+    apr_pool_create(&p, sc->c->pool);
+    if (cache_get(sp, p, &e) == APR_SUCCESS) {
+        der = choose(&e, sc->server,
+                     (time_t)apr_time_sec(apr_time_now()));
+    }
+    if (der && (response->data = gnutls_malloc(der->size)) != NULL) {
+        memcpy(response->data, der->data, der->size);
+        response->size = der->size;
+    }
+    apr_pool_destroy(p);
+    ap_log_cerror(APLOG_MARK, APLOG_TRACE2, 0, sc->c, "stapling %s: %s",
+                  sp->subject, der ? (der == sslx_ocsp_try_later()
+                  ? "tryLater" : "a cached response") : "nothing");
+    return der && response->data ? 0 : GNUTLS_E_NO_CERTIFICATE_STATUS;
+}
+
+/* ---- configuration ----------------------------------------------------- */
+
+/* The certificate that issued pair i's leaf: the next one of its chain
+ * file, else one of the vhost's CAs. */
+static gnutls_x509_crt_t issuer_of(apr_pool_t *pconf, const sslx_tls_t *tls,
+                                   unsigned i, gnutls_x509_crt_t leaf)
+{
+    gnutls_x509_crt_t cand = NULL;
+    gnutls_datum_t raw;
+
+    if (gnutls_certificate_get_crt_raw(tls->creds, i, 1, &raw) >= 0
+        && (cand = sslx_x509_import(pconf, &raw)) != NULL
+        && gnutls_x509_crt_check_issuer(leaf, cand)) {
+        return cand;
+    }
+    if (tls->trust
+        && gnutls_x509_trust_list_get_issuer(tls->trust, leaf, &cand,
+                                             0) >= 0) {
+        return cand;
+    }
+    return NULL;
+}
+
+static int staple_key(staple_t *sp, const sslx_leaf_t *leaf)
+{
+    gnutls_hash_hd_t h;
+    int rv;
+
+    if ((rv = gnutls_hash_init(&h, GNUTLS_DIG_SHA256)) < 0) {
+        return rv;
+    }
+    gnutls_hash(h, leaf->der.data, leaf->der.size);
+    gnutls_hash(h, sp->url, strlen(sp->url));
+    gnutls_hash_deinit(h, sp->key);
+    return 0;
+}
+
+/* A certificate that cannot be stapled is said once and left out, as
+ * under mod_ssl; the vhost still starts. */
+static staple_t *make_staple(apr_pool_t *pconf, stapling_t *st,
+                             server_rec *s, const sslx_tls_t *tls,
+                             unsigned i)
+{
+    const sslx_leaf_t *leaf = &APR_ARRAY_IDX(tls->leaves, i, sslx_leaf_t);
+    const char *force = ocsp_of(s)->stapling_force_url;
+    staple_t *sp = apr_pcalloc(pconf, sizeof(*sp));
+    const char *problem = NULL;
+
+    sp->st = st;
+    sp->s = s;
+    sp->crt = leaf->crt;
+    sp->subject = sslx_x509_dn(pconf, leaf->crt, SSLX_X509_SUBJECT);
+    sp->url = force ? force : sslx_ocsp_aia_url(pconf, leaf->crt);
+    sp->issuer = issuer_of(pconf, tls, i, leaf->crt);
+    if (!sp->issuer) {
+        problem = "its issuer's certificate is neither in its chain nor "
+                  "among the SSLXCACertificateFile CAs";
+    }
+    else if (!sp->url) {
+        problem = "it names no OCSP responder and there is no "
+                  "SSLXStaplingForceURL";
+    }
+    else if ((problem = sslx_http_check_url(pconf, sp->url)) == NULL
+             && staple_key(sp, leaf) < 0) {
+        problem = "hashing it failed";
+    }
+    if (problem) {
+        note(st, s, apr_psprintf(pconf, "stapling: certificate %s of vhost "
+                                 "%s is not stapled: %s", sp->subject,
+                                 s->server_hostname, problem));
+        return NULL;
+    }
+    return sp;
+}
+
+/* One staple per certificate and responder, whichever vhosts share it. */
+static staple_t *shared_staple(apr_hash_t *seen, stapling_t *st,
+                               staple_t *sp)
+{
+    staple_t *have = apr_hash_get(seen, sp->key, sizeof(sp->key));
+
+    if (have) {
+        return have;
+    }
+    apr_hash_set(seen, sp->key, sizeof(sp->key), sp);
+    APR_ARRAY_PUSH(st->staples, staple_t *) = sp;
+    return sp;
+}
+
+static int use_response_file(apr_pool_t *ptemp, server_rec *s,
+                             const sslx_tls_t *tls, unsigned i,
+                             const char *file)
+{
+    int rv = gnutls_certificate_set_ocsp_status_request_file2(
+                 tls->creds, file, i, GNUTLS_X509_FMT_DER);
+
+    if (rv < 0) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
+                     SSLXLOGNO(02716) "SSLXStaplingResponseFile '%s' "
+                     "(certificate %u of vhost %s): %s", file, i + 1,
+                     s->server_hostname, rv == GNUTLS_E_OCSP_MISMATCH_WITH_CERTS
+                     ? "it is not a response about that certificate"
+                     : sslx_log_describe(ptemp, "cannot be loaded", rv));
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+/* GnuTLS staples the file as it is, until its nextUpdate: say so when
+ * it is not a good, believable, current response. */
+static void judge_response_file(apr_pool_t *pconf, apr_pool_t *ptemp,
+                                stapling_t *st, server_rec *s,
+                                const sslx_tls_t *tls, unsigned i,
+                                const char *file)
+{
+    const sslx_leaf_t *leaf = &APR_ARRAY_IDX(tls->leaves, i, sslx_leaf_t);
+    gnutls_x509_crt_t issuer = issuer_of(ptemp, tls, i, leaf->crt);
+    gnutls_datum_t der;
+    sslx_ocsp_query_t q;
+    sslx_ocsp_answer_t ans;
+
+    if (!issuer || gnutls_load_file(file, &der) < 0) {
+        return;
+    }
+    stapling_query(ocsp_of(s), NULL, &q);
+    sslx_ocsp_judge(ptemp, &q, &der, leaf->crt, issuer,
+                    (time_t)apr_time_sec(apr_time_now()), &ans);
+    gnutls_free(der.data);
+    if (ans.status != SSLX_OCSP_GOOD) {
+        note(st, s, apr_psprintf(pconf, "SSLXStaplingResponseFile '%s' "
+                                 "(vhost %s): %s; it is stapled as it is",
+                                 file, s->server_hostname, ans.why));
+    }
+}
+
+static int staple_vhost(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
+                        stapling_t *st, apr_hash_t *seen)
+{
+    const sslx_tls_t *tls = sslx_config_srv(s)->tls;
+    const apr_array_header_t *files = ocsp_of(s)->response_files;
+    const char *file;
+    staple_t *sp;
+    unsigned i;
+    int rv;
+
+    for (i = 0; i < (unsigned)tls->leaves->nelts; i++) {
+        if (i < (unsigned)files->nelts) {
+            file = APR_ARRAY_IDX(files, i, const char *);
+            if ((rv = use_response_file(ptemp, s, tls, i, file)) != OK) {
+                return rv;
+            }
+            judge_response_file(pconf, ptemp, st, s, tls, i, file);
+            continue;
+        }
+        if ((sp = make_staple(pconf, st, s, tls, i)) == NULL) {
+            continue;
+        }
+        sp = shared_staple(seen, st, sp);
+        rv = gnutls_certificate_set_ocsp_status_request_function2(
+                 tls->creds, i, staple, sp);
+        if (rv < 0) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
+                         SSLXLOGNO(02717) "%s", sslx_log_describe(ptemp,
+                         "setting the OCSP status callback", rv));
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
+}
+
+static int need_cache(server_rec *s, const stapling_t *st)
+{
+    if (st->staples->nelts && !st->provider) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
+                     SSLXLOGNO(02718) "SSLXUseStapling is on, but no "
+                     "SSLXStaplingCache is configured: stapled responses "
+                     "need a cache all children share (e.g. "
+                     "\"SSLXStaplingCache shmcb:logs/ocsp(128000)\")");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+int sslx_stapling_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp, server_rec *s)
+{
+    const sslx_ocsp_conf_t *base = ocsp_of(s);
+    stapling_t *st = apr_pcalloc(pconf, sizeof(*st));
+    apr_hash_t *done = apr_hash_make(ptemp), *seen = apr_hash_make(ptemp);
+    const sslx_tls_t *tls;
+    server_rec *vs;
+    int rv;
+
+    (void)plog;
+    st->server = s;
+    st->provider = base->cache_provider;
+    st->instance = base->cache_instance;
+    st->spec = base->cache_spec;
+    st->staples = apr_array_make(pconf, 4, sizeof(staple_t *));
+    st->notes = apr_array_make(pconf, 1, sizeof(note_t));
+    for (vs = s; vs != NULL; vs = vs->next) {
+        sslx_config_srv(vs)->ocsp->stapling_state = st;
+        tls = sslx_config_srv(vs)->tls;
+        if (!tls || ocsp_of(vs)->stapling != 1
+            || apr_hash_get(done, tls->identity, APR_HASH_KEY_STRING)) {
+            continue;
+        }
+        apr_hash_set(done, tls->identity, APR_HASH_KEY_STRING, tls);
+        if ((rv = staple_vhost(pconf, ptemp, vs, st, seen)) != OK) {
+            return rv;
+        }
+    }
+    return need_cache(s, st);
+}
+
+/* ---- post_config, child_init ------------------------------------------- */
+
+int sslx_stapling_pre_config(apr_pool_t *pconf)
+{
+    apr_status_t rv;
+
+    rv = ap_mutex_register(pconf, SSLX_STAPLING_MUTEX_TYPE, NULL,
+                           APR_LOCK_DEFAULT, 0);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, NULL, SSLXLOGNO(02719)
+                     "cannot register the %s mutex type",
+                     SSLX_STAPLING_MUTEX_TYPE);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+static apr_status_t destroy_cache(void *data)
+{
+    stapling_t *st = data;
+
+    st->provider->destroy(st->instance, st->server);
+    return APR_SUCCESS;
+}
+
+static int init_cache(apr_pool_t *pconf, server_rec *s, stapling_t *st)
+{
+    struct ap_socache_hints *hints = apr_pcalloc(pconf, sizeof(*hints));
+    apr_status_t rv;
+
+    if (st->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&st->mutex, NULL,
+                                    SSLX_STAPLING_MUTEX_TYPE, NULL, s, pconf,
+                                    0);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSLXLOGNO(02720)
+                         "cannot create the %s mutex for stapling cache "
+                         "'%s'", SSLX_STAPLING_MUTEX_TYPE, st->spec);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    hints->avg_id_len = SSLX_STAPLING_KEY_SIZE;
+    hints->avg_obj_size = 1500;
+    hints->expiry_interval = apr_time_from_sec(60);
+    rv = st->provider->init(st->instance, SSLX_STAPLING_NAMESPACE, hints, s,
+                            pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSLXLOGNO(02721)
+                     "cannot initialise stapling cache '%s'", st->spec);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_pool_cleanup_register(pconf, st, destroy_cache,
+                              apr_pool_cleanup_null);
+    return OK;
+}
+
+static int start_watchdog(apr_pool_t *pconf, server_rec *s, stapling_t *st)
+{
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *get_instance;
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *register_cb;
+    ap_watchdog_t *wd;
+    apr_status_t rv = APR_ENOTIMPL;
+
+    get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
+    register_cb = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
+    if (get_instance && register_cb
+        && (rv = get_instance(&wd, SSLX_STAPLING_WATCHDOG, 0, 1,
+                              pconf)) == APR_SUCCESS) {
+        rv = register_cb(wd, SSLX_STAPLING_TICK, st, refresh_all);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSLXLOGNO(02722)
+                     "SSLXUseStapling needs mod_watchdog to fetch OCSP "
+                     "responses in the background, and it is not there");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+/* What check_config found, said once per start or restart (not in the
+ * trial run of the configuration at startup). */
+static void log_notes(const stapling_t *st)
+{
+    const note_t *n;
+    int i;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return;
+    }
+    for (i = 0; i < st->notes->nelts; i++) {
+        n = &APR_ARRAY_IDX(st->notes, i, note_t);
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, n->s, SSLXLOGNO(02715)
+                     "%s", n->text);
+    }
+}
+
+int sslx_stapling_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp, server_rec *s)
+{
+    stapling_t *st = ocsp_of(s)->stapling_state;
+    int rv;
+
+    (void)plog;
+    (void)ptemp;
+    if (!st) {
+        return OK;
+    }
+    log_notes(st);
+    if (!st->staples->nelts) {
+        return OK;
+    }
+    if ((rv = init_cache(pconf, s, st)) != OK) {
+        return rv;
+    }
+    if (sslx_http_global_init(pconf) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSLXLOGNO(02723)
+                     "stapling: libcurl cannot be initialised");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, SSLXLOGNO(02724)
+                 "stapling: %d certificate(s), cache '%s'",
+                 st->staples->nelts, st->spec);
+    return start_watchdog(pconf, s, st);
+}
+
+void sslx_stapling_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    stapling_t *st = ocsp_of(s)->stapling_state;
+    apr_status_t rv;
+
+    if (!st || !st->mutex) {
+        return;
+    }
+    rv = apr_global_mutex_child_init(&st->mutex,
+                                     apr_global_mutex_lockfile(st->mutex),
+                                     pchild);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SSLXLOGNO(02725)
+                     "cannot attach to the %s mutex in the child; nothing "
+                     "is stapled by this process", SSLX_STAPLING_MUTEX_TYPE);
+        st->mutex = NULL;
+        st->provider = NULL;
+    }
+}
