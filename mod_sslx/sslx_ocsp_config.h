@@ -43,6 +43,9 @@ typedef struct sslx_ocsp_conf_t {
     const ap_socache_provider_t *cache_provider;
     ap_socache_instance_t *cache_instance;
     struct sslx_stapling_t *stapling_state; /* sslx_stapling.c, or NULL */
+    apr_array_header_t *staples;    /* sslx_stapling.c: for each of the
+                                     * vhost's certificates what is
+                                     * stapled (opaque), NULL for none */
     /* OCSP checks of client certificates. */
     int check;                      /* SSLX_OCSP_*; SSLX_UNSET: off */
     const char *default_responder;

@@ -4,10 +4,9 @@
  * A handshake never waits for a responder.  Responses are fetched by a
  * singleton watchdog (mod_watchdog: one thread in one child at a time),
  * at child start and again before they go stale, and kept in the
- * stapling cache (any mod_socache provider), where every child finds
- * them; with a persistent provider (dbm, redis, memcache) they outlive a
- * graceful restart as well.  The GnuTLS status callback only reads that
- * cache.  A response is believed only when sslx_ocsp.c verifies it (the
+ * stapling cache (sslx_stapling_cache.c: any mod_socache provider),
+ * where every child finds them and where they outlive a graceful
+ * restart.  The GnuTLS status callback only reads that cache.  A response is believed only when sslx_ocsp.c verifies it (the
  * issuer's signature or a delegated responder's, current times); one
  * that says revoked or unknown, or a responder's error status, is
  * stapled only under SSLXStaplingReturnResponderErrors, and when there
@@ -24,11 +23,11 @@
 #include <apr_hash.h>
 #include <apr_optional.h>
 #include <http_core.h>
-#include <util_mutex.h>
 #include <mod_watchdog.h>
 #include <gnutls/crypto.h>
 
 #include "sslx_stapling.h"
+#include "sslx_stapling_cache.h"
 #include "sslx_conn.h"
 #include "sslx_config.h"
 #include "sslx_ocsp_config.h"
@@ -38,45 +37,15 @@
 #include "sslx_http.h"
 #include "sslx_x509.h"
 
-/* Namespace of our entries in the provider (at most 16 characters). */
-#define SSLX_STAPLING_NAMESPACE "mod_sslx-stpl"
-
 /* The watchdog looks at every certificate this often; a fetch happens
  * only when its entry says it is due. */
 #define SSLX_STAPLING_TICK apr_time_from_sec(1)
 
-#define SSLX_STAPLING_KEY_SIZE 32
+typedef sslx_stapling_t stapling_t;
+typedef sslx_staple_t staple_t;
+typedef sslx_staple_entry_t entry_t;
 
-/* The longest a response that never goes stale stays in the cache
- * without being refreshed (it is refreshed far earlier). */
-#define SSLX_STAPLING_MAX_KEEP (7 * 86400)
-
-/* The state of all stapling, owned by pconf. */
-struct sslx_stapling_t {
-    const ap_socache_provider_t *provider;  /* NULL: no stapling cache */
-    ap_socache_instance_t *instance;
-    const char *spec;
-    server_rec *server;                     /* the main server */
-    apr_global_mutex_t *mutex;              /* NOTMPSAFE providers only */
-    apr_array_header_t *staples;            /* staple_t *, each once */
-    apr_array_header_t *notes;              /* note_t: warnings found at
-                                             * check_config, logged once
-                                             * the error log is open */
-};
-typedef struct sslx_stapling_t stapling_t;
-
-/* One certificate whose status is fetched and stapled. */
-typedef struct {
-    stapling_t *st;
-    server_rec *s;              /* the first vhost presenting it: how to
-                                 * fetch comes from its settings */
-    gnutls_x509_crt_t crt;
-    gnutls_x509_crt_t issuer;
-    const char *subject;        /* for log lines */
-    const char *url;            /* the responder asked */
-    unsigned char key[SSLX_STAPLING_KEY_SIZE]; /* its cache entry */
-} staple_t;
-
+/* A warning found at check_config, logged once the error log is open. */
 typedef struct {
     server_rec *s;
     const char *text;
@@ -88,135 +57,6 @@ static void note(stapling_t *st, server_rec *s, const char *text)
 
     n->s = s;
     n->text = text;
-}
-
-/* ---- cache entries --------------------------------------------------- */
-
-/* What an entry holds; only GOOD is stapled without further ado. */
-typedef enum {
-    ENTRY_GOOD = 1,             /* a believed response: good */
-    ENTRY_ERROR_RESPONSE = 2,   /* revoked, unknown, or an error status */
-    ENTRY_NONE = 3              /* the last fetch brought nothing usable */
-} entry_kind_t;
-
-typedef struct {
-    int kind;
-    apr_int64_t refresh_at;     /* seconds: when to fetch again */
-    apr_int64_t this_update;    /* 0: no single response */
-    apr_int64_t next_update;    /* -1: none */
-    gnutls_datum_t der;
-} entry_t;
-
-/* version, kind, then three 8-byte big-endian numbers, then the DER. */
-#define ENTRY_VERSION 1
-#define ENTRY_HEADER (2 + 3 * 8)
-#define ENTRY_MAX (ENTRY_HEADER + SSLX_HTTP_MAX_BODY)
-
-static void put64(unsigned char *b, apr_int64_t v)
-{
-    int i;
-
-    for (i = 7; i >= 0; i--, v >>= 8) {
-        b[i] = (unsigned char)(v & 0xff);
-    }
-}
-
-static apr_int64_t get64(const unsigned char *b)
-{
-    apr_uint64_t v = 0;
-    int i;
-
-    for (i = 0; i < 8; i++) {
-        v = (v << 8) | b[i];
-    }
-    return (apr_int64_t)v;
-}
-
-static unsigned char *encode(apr_pool_t *p, const entry_t *e, unsigned *plen)
-{
-    unsigned char *b = apr_palloc(p, ENTRY_HEADER + e->der.size);
-
-    b[0] = ENTRY_VERSION;
-    b[1] = (unsigned char)e->kind;
-    put64(b + 2, e->refresh_at);
-    put64(b + 10, e->this_update);
-    put64(b + 18, e->next_update);
-    if (e->der.size) {
-        memcpy(b + ENTRY_HEADER, e->der.data, e->der.size);
-    }
-    *plen = ENTRY_HEADER + e->der.size;
-    return b;
-}
-
-static int decode(unsigned char *b, unsigned len, entry_t *e)
-{
-    if (len < ENTRY_HEADER || b[0] != ENTRY_VERSION
-        || b[1] < ENTRY_GOOD || b[1] > ENTRY_NONE) {
-        return -1;
-    }
-    e->kind = b[1];
-    e->refresh_at = get64(b + 2);
-    e->this_update = get64(b + 10);
-    e->next_update = get64(b + 18);
-    e->der.data = b + ENTRY_HEADER;
-    e->der.size = len - ENTRY_HEADER;
-    return 0;
-}
-
-/* ---- the stapling cache ---------------------------------------------- */
-
-static apr_status_t lock(const stapling_t *st)
-{
-    return st->mutex ? apr_global_mutex_lock(st->mutex) : APR_SUCCESS;
-}
-
-static void unlock(const stapling_t *st)
-{
-    if (st->mutex) {
-        apr_global_mutex_unlock(st->mutex);
-    }
-}
-
-/* The entry of sp into *e (its DER from p); APR_NOTFOUND when there is
- * none or it cannot be read. */
-static apr_status_t cache_get(const staple_t *sp, apr_pool_t *p, entry_t *e)
-{
-    const stapling_t *st = sp->st;
-    unsigned int len = ENTRY_MAX;
-    unsigned char *buf = apr_palloc(p, len);
-    apr_status_t rv;
-
-    if ((rv = lock(st)) != APR_SUCCESS) {
-        return rv;
-    }
-    rv = st->provider->retrieve(st->instance, st->server, sp->key,
-                                sizeof(sp->key), buf, &len, p);
-    unlock(st);
-    if (rv == APR_SUCCESS && decode(buf, len, e) < 0) {
-        rv = APR_NOTFOUND;
-    }
-    return rv;
-}
-
-static void cache_put(const staple_t *sp, apr_pool_t *p, const entry_t *e,
-                      apr_int64_t expiry)
-{
-    const stapling_t *st = sp->st;
-    unsigned len;
-    unsigned char *b = encode(p, e, &len);
-    apr_status_t rv;
-
-    if ((rv = lock(st)) == APR_SUCCESS) {
-        rv = st->provider->store(st->instance, st->server, sp->key,
-                                 sizeof(sp->key), apr_time_from_sec(expiry),
-                                 b, len, p);
-        unlock(st);
-    }
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, sp->s, SSLXLOGNO(02710)
-                     "stapling cache '%s': cannot store the OCSP response "
-                     "for %s", st->spec, sp->subject);
-    }
 }
 
 /* ---- fetching (the watchdog) ------------------------------------------ */
@@ -267,9 +107,9 @@ static void store_good(const staple_t *sp, apr_pool_t *p,
     if (e->refresh_at <= now) {
         e->refresh_at = now + 1;
     }
-    cache_put(sp, p, e, stale ? (stale > e->refresh_at ? stale
+    sslx_stapling_cache_put(sp, p, e, stale ? (stale > e->refresh_at ? stale
                                                         : e->refresh_at)
-                              : now + SSLX_STAPLING_MAX_KEEP);
+                              : now + SSLX_STAPLE_MAX_KEEP);
     ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, sp->s, SSLXLOGNO(02711)
                  "stapling: fetched a good OCSP response for %s from %s; "
                  "next fetch in %" APR_INT64_T_FMT " s", sp->subject,
@@ -287,7 +127,7 @@ static void store_error_response(const staple_t *sp, apr_pool_t *p,
                             e->next_update, q->skew, q->max_age) : 0;
 
     e->refresh_at = now + error_timeout(oc);
-    cache_put(sp, p, e, stale > e->refresh_at ? stale : e->refresh_at);
+    sslx_stapling_cache_put(sp, p, e, stale > e->refresh_at ? stale : e->refresh_at);
     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sp->s, SSLXLOGNO(02712)
                  "stapling: the OCSP responder %s says of %s: %s; %s",
                  sp->url, sp->subject, why,
@@ -307,14 +147,14 @@ static void store_failure(const staple_t *sp, apr_pool_t *p,
     apr_int64_t retry = now + error_timeout(oc), stale;
     entry_t e;
 
-    if (old && old->kind == ENTRY_GOOD
+    if (old && old->kind == SSLX_STAPLE_GOOD
         && sslx_ocsp_current(old->this_update, old->next_update, q->skew,
                              q->max_age, now)) {
         e = *old;
         e.refresh_at = retry;
         stale = sslx_ocsp_stale_at(e.this_update, e.next_update, q->skew,
                                    q->max_age);
-        cache_put(sp, p, &e, stale ? stale : retry);
+        sslx_stapling_cache_put(sp, p, &e, stale ? stale : retry);
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sp->s, SSLXLOGNO(02713)
                      "stapling: no new OCSP response for %s from %s: %s; "
                      "the previous one is stapled while it is current, "
@@ -323,10 +163,10 @@ static void store_failure(const staple_t *sp, apr_pool_t *p,
         return;
     }
     memset(&e, 0, sizeof(e));
-    e.kind = ENTRY_NONE;
+    e.kind = SSLX_STAPLE_NONE;
     e.refresh_at = retry;
     e.next_update = -1;
-    cache_put(sp, p, &e, retry);
+    sslx_stapling_cache_put(sp, p, &e, retry);
     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sp->s, SSLXLOGNO(02714)
                  "stapling: no OCSP response for %s from %s: %s; nothing is "
                  "stapled%s, next try in %" APR_INT64_T_FMT " s",
@@ -351,13 +191,13 @@ static void fetch(const staple_t *sp, apr_pool_t *p, const entry_t *old,
     e.der = ans.der;
     switch (ans.status) {
     case SSLX_OCSP_GOOD:
-        e.kind = ENTRY_GOOD;
+        e.kind = SSLX_STAPLE_GOOD;
         store_good(sp, p, &q, &e, now);
         break;
     case SSLX_OCSP_REVOKED:
     case SSLX_OCSP_UNKNOWN:
     case SSLX_OCSP_REFUSED:
-        e.kind = ENTRY_ERROR_RESPONSE;
+        e.kind = SSLX_STAPLE_ERROR_RESPONSE;
         store_error_response(sp, p, &q, &e, ans.why, now);
         break;
     default:
@@ -382,7 +222,7 @@ static apr_status_t refresh_all(int state, void *data, apr_pool_t *pool)
         sp = APR_ARRAY_IDX(st->staples, i, staple_t *);
         apr_pool_create(&p, pool);
         now = (time_t)apr_time_sec(apr_time_now());
-        have = cache_get(sp, p, &old) == APR_SUCCESS;
+        have = sslx_stapling_cache_get(sp, p, &old) == APR_SUCCESS;
         if (!have || now >= old.refresh_at) {
             fetch(sp, p, have ? &old : NULL, now);
         }
@@ -407,10 +247,10 @@ static const gnutls_datum_t *choose(const entry_t *e, server_rec *s,
     current = e->this_update
               && sslx_ocsp_current(e->this_update, e->next_update, q.skew,
                                    q.max_age, now);
-    if (e->kind == ENTRY_GOOD && current) {
+    if (e->kind == SSLX_STAPLE_GOOD && current) {
         return &e->der;
     }
-    if (e->kind == ENTRY_ERROR_RESPONSE && errors
+    if (e->kind == SSLX_STAPLE_ERROR_RESPONSE && errors
         && (current || !e->this_update)) {
         return &e->der;
     }
@@ -420,20 +260,35 @@ static const gnutls_datum_t *choose(const entry_t *e, server_rec *s,
     return NULL;
 }
 
+/* The staple of certificate idx for a handshake on vhost s, or NULL:
+ * vhosts that share credentials may ask different responders. */
+static const staple_t *staple_of(server_rec *s, unsigned idx)
+{
+    const sslx_ocsp_conf_t *oc = ocsp_of(s);
+
+    if (oc->stapling != 1 || !oc->staples
+        || idx >= (unsigned)oc->staples->nelts) {
+        return NULL;
+    }
+    return APR_ARRAY_IDX(oc->staples, idx, const staple_t *);
+}
+
+/* GnuTLS's status callback for the certificate whose index ptr holds. */
 static int staple(gnutls_session_t session, void *ptr,
                   gnutls_datum_t *response)
 {
-    const staple_t *sp = ptr;
     sslx_conn_t *sc = gnutls_session_get_ptr(session);
+    const staple_t *sp = sc ? staple_of(sc->server, *(unsigned *)ptr)
+                            : NULL;
     const gnutls_datum_t *der = NULL;
     apr_pool_t *p;
     entry_t e;
 
-    if (!sc || ocsp_of(sc->server)->stapling != 1 || !sp->st->provider) {
+    if (!sp || !sp->st->provider) {
         return GNUTLS_E_NO_CERTIFICATE_STATUS;
     }
     apr_pool_create(&p, sc->c->pool);
-    if (cache_get(sp, p, &e) == APR_SUCCESS) {
+    if (sslx_stapling_cache_get(sp, p, &e) == APR_SUCCESS) {
         der = choose(&e, sc->server,
                      (time_t)apr_time_sec(apr_time_now()));
     }
@@ -583,14 +438,15 @@ static void judge_response_file(apr_pool_t *pconf, apr_pool_t *ptemp,
     }
 }
 
-static int staple_vhost(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
-                        stapling_t *st, apr_hash_t *seen)
+/* The status callback (or the response file) for each certificate of
+ * the credentials, once per credentials. */
+static int install(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
+                   stapling_t *st)
 {
     const sslx_tls_t *tls = sslx_config_srv(s)->tls;
     const apr_array_header_t *files = ocsp_of(s)->response_files;
     const char *file;
-    staple_t *sp;
-    unsigned i;
+    unsigned i, *idx;
     int rv;
 
     for (i = 0; i < (unsigned)tls->leaves->nelts; i++) {
@@ -602,12 +458,10 @@ static int staple_vhost(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
             judge_response_file(pconf, ptemp, st, s, tls, i, file);
             continue;
         }
-        if ((sp = make_staple(pconf, st, s, tls, i)) == NULL) {
-            continue;
-        }
-        sp = shared_staple(seen, st, sp);
+        idx = apr_palloc(pconf, sizeof(*idx));
+        *idx = i;
         rv = gnutls_certificate_set_ocsp_status_request_function2(
-                 tls->creds, i, staple, sp);
+                 tls->creds, i, staple, idx);
         if (rv < 0) {
             ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
                          SSLXLOGNO(02717) "%s", sslx_log_describe(ptemp,
@@ -616,6 +470,26 @@ static int staple_vhost(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         }
     }
     return OK;
+}
+
+/* What vhost s staples for each of its certificates fetched from a
+ * responder. */
+static void choose_staples(apr_pool_t *pconf, server_rec *s,
+                           stapling_t *st, apr_hash_t *seen)
+{
+    sslx_ocsp_conf_t *oc = sslx_config_srv(s)->ocsp;
+    const sslx_tls_t *tls = sslx_config_srv(s)->tls;
+    staple_t *sp;
+    int i;
+
+    oc->staples = apr_array_make(pconf, tls->leaves->nelts,
+                                 sizeof(staple_t *));
+    for (i = 0; i < tls->leaves->nelts; i++) {
+        sp = i < oc->response_files->nelts ? NULL
+             : make_staple(pconf, st, s, tls, (unsigned)i);
+        APR_ARRAY_PUSH(oc->staples, staple_t *)
+            = sp ? shared_staple(seen, st, sp) : NULL;
+    }
 }
 
 static int need_cache(server_rec *s, const stapling_t *st)
@@ -650,13 +524,17 @@ int sslx_stapling_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     st->notes = apr_array_make(pconf, 1, sizeof(note_t));
     for (vs = s; vs != NULL; vs = vs->next) {
         sslx_config_srv(vs)->ocsp->stapling_state = st;
+        sslx_config_srv(vs)->ocsp->staples = NULL;
         tls = sslx_config_srv(vs)->tls;
-        if (!tls || ocsp_of(vs)->stapling != 1
-            || apr_hash_get(done, tls->identity, APR_HASH_KEY_STRING)) {
+        if (!tls || ocsp_of(vs)->stapling != 1) {
+            continue;
+        }
+        choose_staples(pconf, vs, st, seen);
+        if (apr_hash_get(done, tls->identity, APR_HASH_KEY_STRING)) {
             continue;
         }
         apr_hash_set(done, tls->identity, APR_HASH_KEY_STRING, tls);
-        if ((rv = staple_vhost(pconf, ptemp, vs, st, seen)) != OK) {
+        if ((rv = install(pconf, ptemp, vs, st)) != OK) {
             return rv;
         }
     }
@@ -667,56 +545,7 @@ int sslx_stapling_check_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 int sslx_stapling_pre_config(apr_pool_t *pconf)
 {
-    apr_status_t rv;
-
-    rv = ap_mutex_register(pconf, SSLX_STAPLING_MUTEX_TYPE, NULL,
-                           APR_LOCK_DEFAULT, 0);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, NULL, SSLXLOGNO(02719)
-                     "cannot register the %s mutex type",
-                     SSLX_STAPLING_MUTEX_TYPE);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    return OK;
-}
-
-static apr_status_t destroy_cache(void *data)
-{
-    stapling_t *st = data;
-
-    st->provider->destroy(st->instance, st->server);
-    return APR_SUCCESS;
-}
-
-static int init_cache(apr_pool_t *pconf, server_rec *s, stapling_t *st)
-{
-    struct ap_socache_hints *hints = apr_pcalloc(pconf, sizeof(*hints));
-    apr_status_t rv;
-
-    if (st->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv = ap_global_mutex_create(&st->mutex, NULL,
-                                    SSLX_STAPLING_MUTEX_TYPE, NULL, s, pconf,
-                                    0);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSLXLOGNO(02720)
-                         "cannot create the %s mutex for stapling cache "
-                         "'%s'", SSLX_STAPLING_MUTEX_TYPE, st->spec);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
-    hints->avg_id_len = SSLX_STAPLING_KEY_SIZE;
-    hints->avg_obj_size = 1500;
-    hints->expiry_interval = apr_time_from_sec(60);
-    rv = st->provider->init(st->instance, SSLX_STAPLING_NAMESPACE, hints, s,
-                            pconf);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSLXLOGNO(02721)
-                     "cannot initialise stapling cache '%s'", st->spec);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    apr_pool_cleanup_register(pconf, st, destroy_cache,
-                              apr_pool_cleanup_null);
-    return OK;
+    return sslx_stapling_cache_pre_config(pconf);
 }
 
 static int start_watchdog(apr_pool_t *pconf, server_rec *s, stapling_t *st)
@@ -774,7 +603,7 @@ int sslx_stapling_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!st->staples->nelts) {
         return OK;
     }
-    if ((rv = init_cache(pconf, s, st)) != OK) {
+    if ((rv = sslx_stapling_cache_init(pconf, st)) != OK) {
         return rv;
     }
     if (sslx_http_global_init(pconf) != APR_SUCCESS) {
@@ -791,19 +620,8 @@ int sslx_stapling_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 void sslx_stapling_child_init(apr_pool_t *pchild, server_rec *s)
 {
     stapling_t *st = ocsp_of(s)->stapling_state;
-    apr_status_t rv;
 
-    if (!st || !st->mutex) {
-        return;
-    }
-    rv = apr_global_mutex_child_init(&st->mutex,
-                                     apr_global_mutex_lockfile(st->mutex),
-                                     pchild);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SSLXLOGNO(02725)
-                     "cannot attach to the %s mutex in the child; nothing "
-                     "is stapled by this process", SSLX_STAPLING_MUTEX_TYPE);
-        st->mutex = NULL;
-        st->provider = NULL;
+    if (st && st->staples->nelts) {
+        sslx_stapling_cache_child_init(pchild, st);
     }
 }

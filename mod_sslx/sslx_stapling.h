@@ -7,9 +7,6 @@
 #include <httpd.h>
 #include <apr_pools.h>
 
-/* Mutex type for stapling caches that need one. */
-#define SSLX_STAPLING_MUTEX_TYPE "sslx-stapling"
-
 /* The watchdog that refreshes the responses in one child at a time. */
 #define SSLX_STAPLING_WATCHDOG "_sslx_stapling_"
 
@@ -26,7 +23,7 @@ int sslx_stapling_check_config(apr_pool_t *pconf, apr_pool_t *plog,
 int sslx_stapling_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp, server_rec *s);
 
-/* child_init: the cache mutex in the child. */
+/* child_init: the stapling cache's mutex in the child. */
 void sslx_stapling_child_init(apr_pool_t *pchild, server_rec *s);
 
 #endif /* SSLX_STAPLING_H */
