@@ -74,7 +74,7 @@ sub url_of { "http://127.0.0.1:$_[0]/" }
 #   deep          client certificate below sub-ca (0x2005), AIA -> sub_port;
 #                 deep.chain.crt = deep + sub-ca
 #   index.txt     the responder's index for ca: www, nourl, elsewhere,
-#                 alice, noaia good; revoked, mallory revoked; sub-ca good
+#                 alice, noaia good; revoked, mallory and sub-ca revoked
 #   sub-index.txt the index for sub-ca: deep good
 # Returns DIR.
 sub ocsp_pki {
@@ -116,8 +116,9 @@ sub ocsp_pki {
                                       . read_file("$dir/sub-ca.crt"));
     write_index("$dir/index.txt",
                 [www => '1001'], [nourl => '1003'], [elsewhere => '1004'],
-                [alice => '2001'], [noaia => '2004'], ['sub-ca' => '3001'],
-                [revoked => '1002', 'R'], [mallory => '2002', 'R']);
+                [alice => '2001'], [noaia => '2004'],
+                [revoked => '1002', 'R'], [mallory => '2002', 'R'],
+                ['sub-ca' => '3001', 'R']);
     write_index("$dir/sub-index.txt", [deep => '2005']);
     return $dir;
 }
