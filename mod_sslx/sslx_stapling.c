@@ -6,7 +6,8 @@
  * at child start and again before they go stale, and kept in the
  * stapling cache (sslx_stapling_cache.c: any mod_socache provider),
  * where every child finds them and where they outlive a graceful
- * restart.  The GnuTLS status callback only reads that cache.  A response is believed only when sslx_ocsp.c verifies it (the
+ * restart.  The GnuTLS status callback only reads that cache.  A
+ * response is believed only when sslx_ocsp.c verifies it (the
  * issuer's signature or a delegated responder's, current times); one
  * that says revoked or unknown, or a responder's error status, is
  * stapled only under SSLXStaplingReturnResponderErrors, and when there
@@ -107,9 +108,10 @@ static void store_good(const staple_t *sp, apr_pool_t *p,
     if (e->refresh_at <= now) {
         e->refresh_at = now + 1;
     }
-    sslx_stapling_cache_put(sp, p, e, stale ? (stale > e->refresh_at ? stale
-                                                        : e->refresh_at)
-                              : now + SSLX_STAPLE_MAX_KEEP);
+    /* Kept until stale: a failed refresh still leaves it stapled. */
+    sslx_stapling_cache_put(sp, p, e, !stale ? now + SSLX_STAPLE_MAX_KEEP
+                                    : stale > e->refresh_at ? stale
+                                    : e->refresh_at);
     ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, sp->s, SSLXLOGNO(02711)
                  "stapling: fetched a good OCSP response for %s from %s; "
                  "next fetch in %" APR_INT64_T_FMT " s", sp->subject,
@@ -127,7 +129,8 @@ static void store_error_response(const staple_t *sp, apr_pool_t *p,
                             e->next_update, q->skew, q->max_age) : 0;
 
     e->refresh_at = now + error_timeout(oc);
-    sslx_stapling_cache_put(sp, p, e, stale > e->refresh_at ? stale : e->refresh_at);
+    sslx_stapling_cache_put(sp, p, e,
+                            stale > e->refresh_at ? stale : e->refresh_at);
     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sp->s, SSLXLOGNO(02712)
                  "stapling: the OCSP responder %s says of %s: %s; %s",
                  sp->url, sp->subject, why,

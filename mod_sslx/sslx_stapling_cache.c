@@ -256,7 +256,7 @@ static void carry_in(apr_pool_t *ptemp, sslx_stapling_t *st)
     }
 }
 
-/* ---- set-up --------------------------------------------------------------- */
+/* ---- set-up ------------------------------------------------------------ */
 
 int sslx_stapling_cache_pre_config(apr_pool_t *pconf)
 {
