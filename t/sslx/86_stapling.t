@@ -15,7 +15,8 @@
 #              log names the responder
 #   late       the responder comes up later: stapled after
 #              ErrorCacheTimeout
-#   hang       a responder that never answers: handshakes do not wait
+#   hang       (a server of its own) a responder that never answers keeps
+#              the watchdog waiting: handshakes go on at once
 #   fresh      ResponseMaxAge 3: refreshed in the background, and no
 #              longer stapled once the responder is gone and it went stale
 #   force      SSLStaplingForceURL instead of the certificate's responder
@@ -42,6 +43,7 @@ my $dir = standalone_dir('stapling');
 my %port = map { $_ => free_port() }
     qw(r1 dead dead2 late hang fresh
        good revoked quiet down downquiet latevh hangvh freshvh force file);
+# hangvh is served by a second server: its watchdog is kept busy.
 my $pki = ocsp_pki("$dir/pki", port => $port{r1}, dead_port => $port{dead});
 my $ca = "$pki/ca.crt";
 
@@ -65,8 +67,6 @@ my %vhost = (
                            . 'SSLStaplingFakeTryLater off'],
     latevh    => ['www', "SSLStaplingForceURL $url{late}\n"
                          . 'SSLStaplingErrorCacheTimeout 2'],
-    hangvh    => ['nourl', "SSLStaplingForceURL $url{hang}\n"
-                           . 'SSLStaplingResponderTimeout 4'],
     freshvh   => ['www', "SSLStaplingForceURL $url{fresh}\n"
                          . "SSLStaplingResponseMaxAge 3\n"
                          . "SSLStaplingResponseTimeSkew 0\n"
@@ -219,24 +219,6 @@ $r = wait_until(15, sub {
 ok($r, 'late: once the responder is up, its response is stapled '
        . '(after ErrorCacheTimeout 2)');
 
-# ---- hang -------------------------------------------------------------------------
-my @times;
-for (1 .. 3) {
-    my $s = status(port => $port{hangvh});
-    push @times, $s->{handshake_ok} ? $s->{secs} : 99;
-}
-ok(!grep({ $_ > 3 } @times),
-   'hang: while the responder does not answer, handshakes do not wait')
-    or diag("seconds: @times");
-$r = wait_until(15, sub {
-    my $s = status(port => $port{hangvh});
-    $s->{stapled} ? $s : undef;
-}) // {};
-is($r->{response_status}, 'trylater',
-   '... and after ResponderTimeout 4, tryLater is stapled');
-ok(log_lines(qr/SSLX02714: .* from \Q$url{hang}\E: no answer: .*(?:[Tt]imed? ?out|timeout)/),
-   '... with a log line saying the responder timed out');
-
 # ---- fresh ----------------------------------------------------------------------
 $r = wait_until(15, sub {
     my $s = status(port => $port{freshvh});
@@ -291,6 +273,50 @@ my @problems = grep { !/SSLX0271[2-4]/ } sslx_log_problems(read_file($elog));
 is(scalar(@problems), 0, 'no other mod_sslx warnings in the error log')
     or diag(join "\n", @problems);
 stop_httpd($h);
+
+# ---- hang: a responder that never answers ------------------------------------
+# A server of its own, whose watchdog is stuck with the responder from
+# the start: handshakes meanwhile go on at once, unstapled.
+{
+    my $hdir = standalone_dir('stapling-hang');
+    write_file("$hdir/conf/httpd.conf", <<EOC);
+@{[ standalone_conf_head($hdir, 'info sslx:debug') ]}
+SSLXStaplingCache "shmcb:$hdir/logs/ocsp(64000)"
+Listen 127.0.0.1:$port{hangvh}
+<VirtualHost 127.0.0.1:$port{hangvh}>
+    ServerName localhost
+    SSLXEngine on
+    SSLXCertificateFile    "$pki/nourl.chain.crt"
+    SSLXCertificateKeyFile "$pki/nourl.key"
+    SSLXUseStapling on
+    SSLXStaplingForceURL $url{hang}
+    SSLXStaplingResponderTimeout 8
+</VirtualHost>
+EOC
+    my $hlog = "$hdir/logs/error_log";
+    my $hh = start_httpd("$hdir/conf/httpd.conf", port => $port{hangvh},
+                         timeout => 30);
+    my(@times, @stapled);
+    for (1 .. 3) {
+        my $s = status(port => $port{hangvh});
+        push @times, $s->{handshake_ok} ? sprintf('%.2f', $s->{secs}) : 99;
+        push @stapled, $s->{stapled};
+    }
+    my $timed_out = qr/SSLX02714: .* from \Q$url{hang}\E: no answer: .*timed out/;
+    ok($hh->{up} && !grep({ $_ > 2 } @times) && !grep({ $_ } @stapled)
+       && (read_file($hlog) // '') !~ $timed_out,
+       'hang: while the responder keeps the watchdog waiting, handshakes '
+       . 'go on at once, unstapled') or diag("seconds: @times");
+    my $r = wait_until(20, sub {
+        my $s = status(port => $port{hangvh});
+        $s->{stapled} ? $s : undef;
+    }) // {};
+    is($r->{response_status}, 'trylater',
+       '... and after ResponderTimeout 8, tryLater is stapled');
+    ok((read_file($hlog) // '') =~ $timed_out,
+       '... with a log line saying the responder timed out');
+    stop_httpd($hh);
+}
 
 # ---- configuration mistakes ------------------------------------------------------
 sub configtest_vhost {
