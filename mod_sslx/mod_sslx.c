@@ -1,6 +1,6 @@
 /* mod_sslx.c - the module record and its hooks.  Each hook is registered
  * straight to the function of the subsystem that owns the phase; the one
- * function here, pre_config, only calls three of them in turn.  No logic
+ * function here, pre_config, only calls some of them in turn.  No logic
  * lives here.
  */
 #include "sslx_private.h"
@@ -21,11 +21,14 @@
 #include "sslx_conn.h"
 #include "sslx_counters.h"
 #include "sslx_io.h"
+#include "sslx_ocsp_check.h"
+#include "sslx_ocsp_config.h"
 #include "sslx_proxy.h"
 #include "sslx_pkcs11.h"
 #include "sslx_reload.h"
 #include "sslx_request.h"
 #include "sslx_status.h"
+#include "sslx_stapling.h"
 #include "sslx_vars.h"
 #include "sslx_verify.h"
 #include "sslx_reauth.h"
@@ -37,6 +40,9 @@ static int sslx_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)ptemp;
     sslx_vars_register_log_handlers(pconf);
     sslx_authz_pre_config(pconf);
+    if (sslx_stapling_pre_config(pconf) != OK) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     return sslx_cache_pre_config(pconf);
 }
 
@@ -56,6 +62,11 @@ static void sslx_register_hooks(apr_pool_t *p)
                          APR_HOOK_MIDDLE);
     ap_hook_check_config(sslx_proxy_init_check_config, NULL, NULL,
                          APR_HOOK_MIDDLE);
+    /* After the vhosts' credentials exist (sslx_init_check_config). */
+    ap_hook_check_config(sslx_ocsp_config_check, NULL, NULL,
+                         APR_HOOK_MIDDLE + 1);
+    ap_hook_check_config(sslx_stapling_check_config, NULL, NULL,
+                         APR_HOOK_MIDDLE + 2);
     ap_hook_post_config(sslx_init_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_counters_post_config, NULL, NULL,
@@ -64,7 +75,15 @@ static void sslx_register_hooks(apr_pool_t *p)
                         APR_HOOK_MIDDLE);
     ap_hook_post_config(sslx_certcomp_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
+    /* Before mod_watchdog's post_config, which starts what is
+     * registered with it. */
+    ap_hook_post_config(sslx_stapling_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_post_config(sslx_ocsp_check_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(sslx_stapling_child_init, NULL, NULL,
+                       APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_init_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_reload_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(sslx_cache_monitor, NULL, NULL, APR_HOOK_MIDDLE);

@@ -167,9 +167,9 @@ static verdict_t check_leaf_alone(gnutls_x509_crt_t leaf,
  * sent, up to a self-signed root or the last issuer known.  Depth and
  * revocation are judged on this chain, not on what the peer chose to
  * send. */
-static unsigned build_chain(gnutls_x509_trust_list_t trust,
-                            gnutls_x509_crt_t *sent, unsigned nsent,
-                            gnutls_x509_crt_t *chain)
+unsigned sslx_chain_build(gnutls_x509_trust_list_t trust,
+                          gnutls_x509_crt_t *sent, unsigned nsent,
+                          gnutls_x509_crt_t *chain)
 {
     gnutls_x509_crt_t cur = sent[0], next;
     unsigned n = 0, j;
@@ -293,7 +293,7 @@ sslx_chain_verdict_t sslx_chain_judge(const sslx_chain_policy_t *pol,
     if (v.reason) {
         return v;
     }
-    nchain = build_chain(pol->trust, sent, n, chain);
+    nchain = sslx_chain_build(pol->trust, sent, n, chain);
     v = check_revocation(pol, chain, nchain, now);
     if (!v.reason) {
         v = validity_problem(status);

@@ -41,6 +41,14 @@ sslx_chain_verdict_t sslx_chain_judge(const sslx_chain_policy_t *policy,
                                       gnutls_x509_crt_t *sent, unsigned n,
                                       apr_time_t now);
 
+/* The chain OpenSSL verifies: sent[0], then each issuer, from the
+ * trusted CAs first and else from what the peer sent, up to a
+ * self-signed root or the last issuer known.  Fills chain (room for
+ * SSLX_CHAIN_MAX) and returns its length. */
+unsigned sslx_chain_build(gnutls_x509_trust_list_t trust,
+                          gnutls_x509_crt_t *sent, unsigned nsent,
+                          gnutls_x509_crt_t *chain);
+
 /* The verdict for a certificate that fails to parse. */
 sslx_chain_verdict_t sslx_chain_undecodable(void);
 

@@ -18,6 +18,7 @@
 #include "sslx_config.h"
 #include "sslx_cert.h"
 #include "sslx_compat.h"
+#include "sslx_ocsp_config.h"
 #include "sslx_proxy_config.h"
 #include "sslx_config_modssl.h"
 #include "sslx_ticket.h"
@@ -49,6 +50,7 @@ void *sslx_config_create_srv(apr_pool_t *p, server_rec *s)
     sc->crl_check = SSLX_UNSET;
     sc->proxy = sslx_proxy_config_create(p);
     sslx_config_keys_create(sc);
+    sc->ocsp = sslx_ocsp_config_create(p);
     return sc;
 }
 
@@ -112,6 +114,7 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
      * vhost's record for sslx_cache.c to find. */
     sc->ticket_key_file = add->ticket_key_file;
     sslx_config_keys_merge(sc, base, add);
+    sc->ocsp = sslx_ocsp_config_merge(p, base->ocsp, add->ocsp);
     return sc;
 }
 
@@ -927,5 +930,6 @@ const command_rec sslx_config_cmds[] = {
                       sslx_config_set_cert_compression, NULL, SRV,
                       "off | zlib brotli zstd: certificate compression "
                       "(RFC 8879) offered to clients"),
+    SSLX_OCSP_DIRECTIVES,
     { NULL }
 };

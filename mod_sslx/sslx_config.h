@@ -59,6 +59,7 @@ typedef struct {
     apr_array_header_t *cert_compression; /* SSLXCertificateCompression:
                                      * gnutls_compression_method_t as int;
                                      * NULL: unset, empty: off */
+    struct sslx_ocsp_conf_t *ocsp;  /* stapling, SSLXOCSP*: never NULL */
 } sslx_srv_conf_t;
 
 /* SSLXVerifyClient, in rising order of demand. */

@@ -27,6 +27,7 @@
 #include "sslx_log.h"
 #include "sslx_pkcs11.h"
 #include "sslx_pphrase.h"
+#include "sslx_ocsp_config.h"
 #include "sslx_x509.h"
 #include "sslx_version.h"
 
@@ -87,7 +88,9 @@ static const char *identity_of(apr_pool_t *p, const sslx_srv_conf_t *sc,
         id = apr_pstrcat(p, id, "|", pair->cert_file, "|",
                          pair->key_file ? pair->key_file : "", NULL);
     }
-    return id;
+    /* Stapled response files are part of the credentials. */
+    return apr_pstrcat(p, id, "|", sslx_ocsp_config_identity(p, sc->ocsp),
+                       NULL);
 }
 
 static int fail_vhost(server_rec *s, const char *msg)

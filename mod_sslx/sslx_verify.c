@@ -18,6 +18,7 @@
 #include "sslx_chain.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
+#include "sslx_ocsp_check.h"
 #include "sslx_x509.h"
 
 /* The vhost's rules for client certificates, as a chain policy. */
@@ -75,6 +76,19 @@ static void rejected(sslx_conn_t *sc, sslx_chain_verdict_t v,
                   v.reason, subject);
 }
 
+/* SSLXOCSPEnable: asked last, about the chain OpenSSL would verify. */
+static sslx_chain_verdict_t check_ocsp(const sslx_conn_t *sc,
+                                       const sslx_chain_policy_t *pol,
+                                       gnutls_x509_crt_t *sent, unsigned n,
+                                       int generous)
+{
+    gnutls_x509_crt_t chain[SSLX_CHAIN_MAX];
+    unsigned nchain = generous ? 0
+                      : sslx_chain_build(pol->trust, sent, n, chain);
+
+    return sslx_ocsp_check_chain(sc->c, sc->server, chain, nchain, generous);
+}
+
 /* Verifies what the client sent; returns 0 when it is acceptable. */
 static int judge(sslx_conn_t *sc, const gnutls_datum_t *der, unsigned n)
 {
@@ -82,17 +96,25 @@ static int judge(sslx_conn_t *sc, const gnutls_datum_t *der, unsigned n)
     gnutls_x509_crt_t *chain;
     apr_pool_t *p;
     sslx_chain_verdict_t v;
+    int generous;
 
     apr_pool_create(&p, sc->c->pool);
     if ((chain = sslx_chain_import(p, der, n)) == NULL) {
         v = sslx_chain_undecodable();
         rejected(sc, v, "undecodable");
+        apr_pool_destroy(p);
+        return -1;
     }
-    else if ((v = sslx_chain_judge(&pol, chain, n, apr_time_now())).reason) {
+    v = sslx_chain_judge(&pol, chain, n, apr_time_now());
+    generous = v.generous;
+    if (!v.reason && sslx_ocsp_check_enabled(sc->server)) {
+        v = check_ocsp(sc, &pol, chain, n, generous);
+    }
+    if (v.reason) {
         rejected(sc, v, sslx_x509_dn(p, chain[0], SSLX_X509_SUBJECT));
     }
     else {
-        accepted(sc, p, chain, n, v.generous);
+        accepted(sc, p, chain, n, generous);
     }
     apr_pool_destroy(p);
     return v.reason ? -1 : 0;
