@@ -10,9 +10,11 @@
 #include <stdlib.h>
 
 #include <apr_general.h>
+#include <gnutls/gnutls.h>
 #include <apr_pools.h>
 #include <apr_strings.h>
 
+#include "sslx_cipher.h"
 #include "sslx_compat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,14 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_t *p;
     const char *frag, *err = NULL;
     gnutls_priority_t prio;
-    unsigned int flags;
 
     if (!root) {
         apr_initialize();
         apr_pool_create(&root, NULL);
     }
     if (size >= 2) {
-        sslx_compat_cipher_openssl_info(data, &flags);
+        (void)sslx_cipher_openssl_name(data);
     }
     apr_pool_create(&p, root);
     frag = sslx_compat_cipher_priority(p, apr_pstrmemdup(p, (const char *)data,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <apr_general.h>
+#include <gnutls/gnutls.h>
 #include <apr_pools.h>
 #include <apr_strings.h>
 

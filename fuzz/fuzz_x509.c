@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <apr_general.h>
+#include <gnutls/gnutls.h>
 #include <apr_pools.h>
 #include <apr_tables.h>
 #include <apr_time.h>

@@ -193,6 +193,27 @@ static int load_file_key(const sslx_cert_load_t *ld,
     return rv;
 }
 
+/* mod_ssl's SSLCertificateChainFile (before httpd 2.4.8): the CA
+ * certificates follow each leaf, as if they were in its file. */
+static int append_chain_file(apr_pool_t *p, const char *path,
+                             gnutls_datum_t *pem)
+{
+    gnutls_datum_t more;
+    unsigned char *both;
+    int rv;
+
+    if ((rv = load_file(p, path, &more)) < 0) {
+        return rv;
+    }
+    both = apr_palloc(p, pem->size + 1 + more.size);
+    memcpy(both, pem->data, pem->size);
+    both[pem->size] = '\n';
+    memcpy(both + pem->size + 1, more.data, more.size);
+    pem->data = both;
+    pem->size += 1 + more.size;
+    return 0;
+}
+
 int sslx_cert_add_pair(const sslx_cert_load_t *ld,
                        gnutls_certificate_credentials_t creds,
                        const sslx_cert_pair_t *pair, const char **perr)
@@ -213,6 +234,13 @@ int sslx_cert_add_pair(const sslx_cert_load_t *ld,
     if ((rv = load_file(p, pair->cert_file, &cert_pem)) < 0) {
         *perr = fail(p, &pair->cert_origin, pair->cert_file, "cannot read",
                      rv);
+        return SSLX_CERT_FAILED;
+    }
+    if (ld->chain_file && (rv = append_chain_file(p, ld->chain_file,
+                                                  &cert_pem)) < 0) {
+        *perr = apr_psprintf(p, "SSLXCertificateChainFile '%s': cannot "
+                             "read it: %s", ld->chain_file,
+                             gnutls_strerror(rv));
         return SSLX_CERT_FAILED;
     }
     if ((rv = parse_chain(p, &cert_pem, &chain, &count)) < 0) {

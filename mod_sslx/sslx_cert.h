@@ -33,6 +33,8 @@ typedef struct {
     apr_pool_t *scratch;            /* for this load only */
     struct server_rec *server;      /* the vhost, named in dialogs */
     struct sslx_pphrase_t *pphrase; /* secrets of protected keys */
+    const char *chain_file;         /* SSLXCertificateChainFile, or NULL:
+                                     * CA certificates after each leaf */
 } sslx_cert_load_t;
 
 /* sslx_cert_add_pair() results. */

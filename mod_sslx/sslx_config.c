@@ -89,6 +89,7 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
     sc->engine = merge_flag(base->engine, add->engine);
     sc->cert_pairs = add->cert_pairs->nelts ? add->cert_pairs
                                             : base->cert_pairs;
+    sc->chain_file = merge_str(base->chain_file, add->chain_file);
     if (add->priorities) {
         sc->priorities = add->priorities;
     }
@@ -363,6 +364,22 @@ const char *sslx_config_check_priority(cmd_parms *cmd, const char *text)
                             errpos ? errpos : "", gnutls_strerror(rv));
     }
     gnutls_priority_deinit(prio);
+    return NULL;
+}
+
+/* mod_ssl before 2.4.8: the CA certificates of every pair's chain. */
+static const char *set_chain_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *path, *err;
+
+    (void)dc;
+    if (sslx_config_shadowed(cmd)) {
+        return DECLINE_CMD;
+    }
+    if ((err = sslx_config_file_arg(cmd, arg, &path)) != NULL) {
+        return err;
+    }
+    sslx_config_srv(cmd->server)->chain_file = path;
     return NULL;
 }
 
@@ -808,6 +825,11 @@ const command_rec sslx_config_cmds[] = {
                   "private key in PEM, or a pkcs11: URL"),
     AP_INIT_TAKE1("SSLCertificateKeyFile", set_pair_file, "key", SRV,
                   "mod_ssl name of SSLXCertificateKeyFile"),
+    AP_INIT_TAKE1("SSLXCertificateChainFile", set_chain_file, NULL, SRV,
+                  "CA certificates sent after each certificate (better: "
+                  "in the certificate file, after the leaf)"),
+    AP_INIT_TAKE1("SSLCertificateChainFile", set_chain_file, NULL, SRV,
+                  "mod_ssl name of SSLXCertificateChainFile"),
     AP_INIT_TAKE1("SSLXPriorities", set_priorities, NULL, SRV,
                   "GnuTLS priority string (versions, ciphers, groups)"),
     AP_INIT_TAKE_ARGV("SSLXProtocol", set_protocol, NULL, SRV,

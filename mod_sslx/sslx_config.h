@@ -20,6 +20,7 @@ typedef struct {
     server_rec *server;
     int engine;                     /* SSLX_UNSET, 0, 1 */
     apr_array_header_t *cert_pairs; /* of sslx_cert_pair_t */
+    const char *chain_file;         /* SSLXCertificateChainFile */
     const char *priorities;         /* SSLXPriorities, NULL: default */
     const char *protocol_prio;      /* SSLXProtocol as a priority fragment */
     const char *cipher_prio;        /* SSLXCipherSuite as a fragment */

@@ -75,11 +75,11 @@ static const char *priority_text(apr_pool_t *p, const sslx_srv_conf_t *sc,
 static const char *identity_of(apr_pool_t *p, const sslx_srv_conf_t *sc,
                                const char *prio)
 {
-    const char *id = apr_psprintf(p, "%s|%d|%d|%d|%s|%s|%s|%s|%s|%s", prio,
-                                  sc->verify_mode, sc->verify_depth,
+    const char *id = apr_psprintf(p, "%s|%d|%d|%d|%s|%s|%s|%s|%s|%s|%s",
+                                  prio, sc->verify_mode, sc->verify_depth,
                                   sc->crl_check, sc->ca_file, sc->ca_path,
                                   sc->ca_dn_file, sc->crl_file, sc->crl_path,
-                                  sc->ca_dn_path);
+                                  sc->ca_dn_path, sc->chain_file);
     const sslx_cert_pair_t *pair;
     int i;
 
@@ -328,6 +328,7 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     ld.scratch = ptemp;
     ld.server = s;
     ld.pphrase = pp;
+    ld.chain_file = sslx_config_srv(s)->chain_file;
     err = sslx_init_build_creds(&ld, sc, &tls->creds, &tls->leaves);
     if (err) {
         return fail_vhost(s, err);

@@ -7,7 +7,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSLXTest;
 
-plan tests => 34, need { 'openssl is needed' => have_cmd('openssl') };
+plan tests => 35, need { 'openssl is needed' => have_cmd('openssl') };
 
 my $pki = pki();
 
@@ -71,6 +71,7 @@ my %case = (
     sigalgs  => 'SSLOpenSSLConfCmd SignatureAlgorithms ECDSA+SHA384',
     notix    => 'SSLOpenSSLConfCmd Options -SessionTicket',
     legacy   => 'SSLOptions +LegacyDNStringFormat',
+    chain    => "SSLCertificateChainFile \"$pki/ca.crt\"",
 );
 my $dir = standalone_dir('modssl-directives');
 mkdir "$dir/dn.d" or die "mkdir: $!";
@@ -209,3 +210,9 @@ stop_httpd($t) unless $t->{exited};
 like(($t->{stderr} // '') . (read_file("$two/logs/error_log") // ''),
      qr/SSLX01620: SSLXSessionTicketKeyFile: '[^']+' and '[^']+' in different vhosts; mod_sslx keeps one/,
      'two vhosts naming different ticket key files: refused with why');
+
+my $chain = s_client(port => $port{chain}, sni => 'localhost',
+                     request => "GET /ok.txt HTTP/1.0\r\n\r\n");
+my @chain = $chain->{out} =~ /^ (\d) s:/mg;
+is("@chain", '0 1', 'SSLCertificateChainFile: the CA certificate follows '
+   . 'the leaf') or diag($chain->{out});
