@@ -69,8 +69,9 @@ my $h = start_httpd($conf, port => $port, timeout => 30);
 ok($h->{up}, 'stand-alone server up') or diag($h->{stderr});
 
 sub served_cert_pem {
+    # A request with Connection: close ends the connection at once.
     my $r = s_client(port => $port, sni => 'localhost', args => ['-showcerts'],
-                     timeout => 15);
+                     request => "GET /ok.txt HTTP/1.0\r\n\r\n", timeout => 15);
     return $r->{peer_pem} // '';
 }
 
