@@ -71,7 +71,7 @@ ok($h->{up}, 'stand-alone server up') or diag($h->{stderr});
 sub served_cert_pem {
     # A request with Connection: close ends the connection at once.
     my $r = s_client(port => $port, sni => 'localhost', args => ['-showcerts'],
-                     request => "GET /ok.txt HTTP/1.0\r\n\r\n", timeout => 15);
+                     request => "GET /cert-check HTTP/1.0\r\n\r\n", timeout => 15);
     return $r->{peer_pem} // '';
 }
 
