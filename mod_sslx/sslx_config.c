@@ -17,6 +17,7 @@
 
 #include "sslx_config.h"
 #include "sslx_cert.h"
+#include "sslx_cipher.h"
 #include "sslx_compat.h"
 #include "sslx_proxy_config.h"
 #include "sslx_ticket.h"
@@ -154,6 +155,8 @@ void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->user_name = merge_str(base->user_name, add->user_name);
     dc->cipher_priority = add->cipher_priority ? add->cipher_priority
                                                : base->cipher_priority;
+    dc->tls13_suites = add->tls13_suites ? add->tls13_suites
+                                         : base->tls13_suites;
     /* A <Proxy> section's record is used whole: it was completed with
      * its server's settings when its credentials were built. */
     dc->proxy = add->proxy ? add->proxy : base->proxy;
@@ -414,6 +417,54 @@ static const char *dir_cipher_priority(cmd_parms *cmd, void *dcv,
     return NULL;
 }
 
+/* "SSLXCipherSuite TLSv1.3 list" in a directory (OpenSSL's ciphersuites
+ * syntax: names separated by colons).  mod_ssl refuses it there; here a
+ * TLS 1.3 connection on a suite the list leaves out gets 403. */
+static const char *dir_tls13_suites(cmd_parms *cmd, sslx_dir_conf_t *dc,
+                                    const char *list)
+{
+    char *names = apr_pstrdup(cmd->temp_pool, list), *name, *last;
+    unsigned char id[2];
+
+    dc->tls13_suites = apr_array_make(cmd->pool, 5, sizeof(apr_uint16_t));
+    for (name = apr_strtok(names, ": ", &last); name;
+         name = apr_strtok(NULL, ": ", &last)) {
+        if (sslx_cipher_tls13_id(name, id) != 0) {
+            return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: '",
+                               name, "' is no TLS 1.3 cipher suite GnuTLS "
+                               "knows", NULL);
+        }
+        APR_ARRAY_PUSH(dc->tls13_suites, apr_uint16_t) =
+            (apr_uint16_t)((id[0] << 8) | id[1]);
+    }
+    return NULL;
+}
+
+/* In a directory, as in mod_ssl: one list for TLS 1.2 and below
+ * (optionally named "SSL"), which leaves TLS 1.3 alone. */
+static const char *dir_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
+                                    const char *a2)
+{
+    const char *prio, *err = NULL;
+
+    if (a2 && !strcasecmp(a1, "TLSv1.3")) {
+        return dir_tls13_suites(cmd, dc, a2);
+    }
+    if (a2 && strcasecmp(a1, "SSL") != 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": protocol '", a1,
+                           "' not supported (TLSv1.3 or SSL)", NULL);
+    }
+    prio = sslx_compat_cipher_priority(cmd->pool, a2 ? a2 : a1, &err);
+    if (!prio) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    if ((err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
+                                          "NORMAL:", prio, NULL))) != NULL) {
+        return err;
+    }
+    return dir_cipher_priority(cmd, dc, prio);
+}
+
 static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
                                     const char *a2)
 {
@@ -422,6 +473,9 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
 
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
+    }
+    if (cmd->path) {
+        return dir_cipher_suite(cmd, dc, a1, a2);
     }
     if (a2) {
         /* "SSLCipherSuite TLSv1.3 ...": GnuTLS 1.3 suites come from the
@@ -437,9 +491,6 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
     if ((err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
                                           "NORMAL:", prio, NULL))) != NULL) {
         return err;
-    }
-    if (cmd->path) {
-        return dir_cipher_priority(cmd, dc, prio);
     }
     sc->cipher_prio = prio;
     return NULL;
