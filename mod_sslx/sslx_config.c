@@ -191,10 +191,19 @@ int sslx_config_options(const sslx_dir_conf_t *dc)
 }
 
 /* The mod_ssl-named entries step aside when mod_ssl is loaded. */
+/* mod_sslx_alias.so's record is named mod_ssl.c too, but has no
+ * directives: it only makes <IfModule mod_ssl.c> hold. */
+int sslx_config_modssl_loaded(void)
+{
+    const module *m = ap_find_linked_module("mod_ssl.c");
+
+    return m != NULL && m->cmds != NULL;
+}
+
 int sslx_config_shadowed(const cmd_parms *cmd)
 {
     return strncasecmp(cmd->cmd->name, "SSLX", 4) != 0
-           && ap_find_linked_module("mod_ssl.c") != NULL;
+           && sslx_config_modssl_loaded();
 }
 
 static void note_origin(sslx_origin_t *o, const cmd_parms *cmd)

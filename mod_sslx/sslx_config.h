@@ -97,6 +97,9 @@ typedef struct {
 /* Shared by the directive handlers of sslx_config.c and
  * sslx_config_auth.c. */
 int sslx_config_shadowed(const cmd_parms *cmd);
+
+/* Whether mod_ssl itself is loaded (not mod_sslx_alias.so's record). */
+int sslx_config_modssl_loaded(void);
 const char *sslx_config_file_arg(cmd_parms *cmd, const char *arg,
                                  const char **ppath);
 const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,

@@ -41,6 +41,7 @@
 #include <mod_ssl.h>
 
 #include "sslx_optional.h"
+#include "sslx_config.h"
 #include "sslx_conn.h"
 #include "sslx_vars.h"
 #include "sslx_x509.h"
@@ -284,7 +285,7 @@ void sslx_optional_register(void)
     APR_OPTIONAL_FN_TYPE(ssl_var_lookup) *lookup = var_lookup;
     APR_OPTIONAL_FN_TYPE(ssl_ext_list) *exts = ext_list;
 
-    if (ap_find_linked_module("mod_ssl.c")) {
+    if (sslx_config_modssl_loaded()) {
         return;
     }
     apr_dynamic_fn_register("ssl_var_lookup", (apr_opt_fn_t *)lookup);
