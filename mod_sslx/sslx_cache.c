@@ -54,12 +54,23 @@ typedef struct {
                                    * vhost's TLS settings */
 } sess_ctx_t;
 
+/* mod_ssl's mutex names, so "Mutex ... ssl-cache" in a mod_ssl
+ * configuration is understood; without mod_ssl they are mod_sslx's. */
+static const char *const modssl_mutex_types[] = { "ssl-cache",
+                                                  "ssl-stapling" };
+
 int sslx_cache_pre_config(apr_pool_t *pconf)
 {
     apr_status_t rv;
+    size_t i;
 
     rv = ap_mutex_register(pconf, SSLX_CACHE_MUTEX_TYPE, NULL,
                            APR_LOCK_DEFAULT, 0);
+    for (i = 0; rv == APR_SUCCESS && !sslx_config_modssl_loaded()
+                && i < sizeof(modssl_mutex_types) / sizeof(char *); i++) {
+        rv = ap_mutex_register(pconf, modssl_mutex_types[i], NULL,
+                               APR_LOCK_DEFAULT, 0);
+    }
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, NULL, SSLXLOGNO(01617)
                      "cannot register the %s mutex type",
@@ -67,6 +78,31 @@ int sslx_cache_pre_config(apr_pool_t *pconf)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
+}
+
+/* Does a Mutex directive anywhere in the configuration name type? */
+static int mutex_configured(const ap_directive_t *d, const char *type)
+{
+    for (; d; d = d->next) {
+        if ((!strcasecmp(d->directive, "Mutex") && d->args
+             && ap_strstr_c(d->args, type))
+            || mutex_configured(d->first_child, type)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The session cache's mutex follows "Mutex ... sslx-cache", else a
+ * mod_ssl configuration's "Mutex ... ssl-cache". */
+static const char *cache_mutex_type(void)
+{
+    if (!sslx_config_modssl_loaded()
+        && !mutex_configured(ap_conftree, SSLX_CACHE_MUTEX_TYPE)
+        && mutex_configured(ap_conftree, "ssl-cache")) {
+        return "ssl-cache";
+    }
+    return SSLX_CACHE_MUTEX_TYPE;
 }
 
 /* ---- the session cache --------------------------------------------- */
@@ -87,8 +123,7 @@ static int init_socache(apr_pool_t *pconf, server_rec *s,
 
     if (cache->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
         rv = ap_global_mutex_create(&cache->mutex, NULL,
-                                    SSLX_CACHE_MUTEX_TYPE, NULL, s, pconf,
-                                    0);
+                                    cache_mutex_type(), NULL, s, pconf, 0);
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSLXLOGNO(01606)
                          "cannot create the %s mutex for session cache "
@@ -161,22 +196,54 @@ static apr_int64_t rotation_period(server_rec *s)
     return base->ticket_rotation;
 }
 
+/* mod_ssl takes SSLSessionTicketKeyFile per vhost; mod_sslx keeps one
+ * ticket key for the server (each vhost's tickets are kept apart by its
+ * own derived key), so vhosts may name it but only one file. */
+static const char *ticket_key_file(server_rec *s, const char **perr,
+                                   apr_pool_t *p)
+{
+    const char *file = NULL, *f;
+    server_rec *vs;
+
+    *perr = NULL;
+    for (vs = s; vs != NULL; vs = vs->next) {
+        f = sslx_config_srv(vs)->ticket_key_file;
+        if (f && file && strcmp(f, file) != 0) {
+            *perr = apr_psprintf(p, "SSLXSessionTicketKeyFile: '%s' and "
+                                 "'%s' in different vhosts; mod_sslx keeps "
+                                 "one ticket key file for the whole server "
+                                 "(tickets stay apart per vhost anyway)",
+                                 file, f);
+            return NULL;
+        }
+        file = f ? f : file;
+    }
+    return file;
+}
+
 int sslx_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s)
 {
     const sslx_srv_conf_t *base = sslx_config_srv(s);
     sslx_cache_t *cache = apr_pcalloc(pconf, sizeof(*cache));
+    const char *key_file, *err;
     server_rec *vs;
     int rv;
 
     (void)plog;
+    key_file = ticket_key_file(s, &err, ptemp);
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
+                     SSLXLOGNO(01620) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     for (vs = s; vs != NULL; vs = vs->next) {
         sslx_config_srv(vs)->cache = cache;
     }
     if (!any_tls_vhost(s)) {
         return OK;
     }
-    rv = sslx_ticket_post_config(pconf, ptemp, s, base->ticket_key_file,
+    rv = sslx_ticket_post_config(pconf, ptemp, s, key_file,
                                  rotation_period(s), &cache->tickets);
     if (rv != OK || (rv = derive_contexts(pconf, s)) != OK) {
         return rv;
@@ -353,7 +420,7 @@ static int db_store(void *ptr, gnutls_datum_t key, gnutls_datum_t data)
     unsigned klen;
     apr_status_t rv;
 
-    if ((rv = apr_pool_create(&scratch, ctx->c->pool)) != APR_SUCCESS) {
+    if (apr_pool_create(&scratch, ctx->c->pool) != APR_SUCCESS) {
         return -1;
     }
     ckey = context_key(scratch, ctx, &key, &klen);

@@ -83,6 +83,8 @@ static int parse_chain(apr_pool_t *p, const gnutls_datum_t *pem,
     if (rv < 0) {
         return rv;
     }
+    /* An array of handles, which are pointers:
+     * NOLINTNEXTLINE(bugprone-sizeof-expression) */
     *plist = apr_pcalloc(p, (n + 1) * sizeof(**plist));
     for (i = 0; i < n; i++) {
         (*plist)[i] = raw[i];

@@ -37,6 +37,8 @@ sslx_chain_verdict_t sslx_chain_undecodable(void)
 gnutls_x509_crt_t *sslx_chain_import(apr_pool_t *p,
                                      const gnutls_datum_t *der, unsigned n)
 {
+    /* An array of handles, which are pointers:
+     * NOLINTNEXTLINE(bugprone-sizeof-expression) */
     gnutls_x509_crt_t *chain = apr_pcalloc(p, n * sizeof(*chain));
     unsigned i;
 
@@ -83,20 +85,20 @@ static verdict_t chain_problem(unsigned status, unsigned nsent,
 
 /* ... and these the last, the first that applies in this order. */
 static const struct {
-    unsigned status;
     const char *reason;
+    unsigned status;
     int alert;
 } validity_problems[] = {
-    { GNUTLS_CERT_REVOKED, "certificate revoked",
+    { "certificate revoked", GNUTLS_CERT_REVOKED,
       GNUTLS_A_CERTIFICATE_REVOKED },
-    { GNUTLS_CERT_SIGNATURE_FAILURE, "certificate signature failure",
+    { "certificate signature failure", GNUTLS_CERT_SIGNATURE_FAILURE,
       GNUTLS_A_DECRYPT_ERROR },
-    { GNUTLS_CERT_NOT_ACTIVATED, "certificate is not yet valid",
+    { "certificate is not yet valid", GNUTLS_CERT_NOT_ACTIVATED,
       GNUTLS_A_BAD_CERTIFICATE },
-    { GNUTLS_CERT_EXPIRED, "certificate has expired",
+    { "certificate has expired", GNUTLS_CERT_EXPIRED,
       GNUTLS_A_CERTIFICATE_EXPIRED },
-    { GNUTLS_CERT_INSECURE_ALGORITHM,
-      "CA signature digest algorithm too weak", GNUTLS_A_BAD_CERTIFICATE }
+    { "CA signature digest algorithm too weak",
+      GNUTLS_CERT_INSECURE_ALGORITHM, GNUTLS_A_BAD_CERTIFICATE }
 };
 
 static verdict_t validity_problem(unsigned status)

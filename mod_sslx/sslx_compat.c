@@ -31,7 +31,10 @@
 #define PROTO_TLS1_1 0x02
 #define PROTO_TLS1_2 0x04
 #define PROTO_TLS1_3 0x08
-#define PROTO_ALL    (PROTO_TLS1 | PROTO_TLS1_1 | PROTO_TLS1_2 | PROTO_TLS1_3)
+/* "all" is what mod_ssl gives today (OpenSSL's security level keeps
+ * TLS 1.0 and 1.1 out): TLS 1.2 and 1.3.  The old versions only come
+ * when named. */
+#define PROTO_ALL    (PROTO_TLS1_2 | PROTO_TLS1_3)
 
 typedef struct {
     const char *word;           /* mod_ssl's spelling */
@@ -165,8 +168,10 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
  * nothing, so "!IDEA" is harmless and "IDEA" alone selects nothing.
  * Refused with an error naming the word: any other word (a typo, or a
  * suite GnuTLS lacks such as ARIA ones), DEFAULT after the first word,
- * @SECLEVEL, FIPS and SUITEB*, which have no GnuTLS counterpart here
- * (SSLXPriorities is the way to say those things).
+ * FIPS and SUITEB*, which have no GnuTLS counterpart here
+ * (SSLXPriorities is the way to say those things).  @SECLEVEL=n becomes
+ * the GnuTLS security profile of the same strength (1: 80 bits, 2: 112,
+ * 3: 128, 4: 192, 5: 256; 0 adds nothing).
  *
  * The approximation.  A GnuTLS priority is not a list of suites but
  * three lists, key exchanges, ciphers and MACs, and GnuTLS enables every
@@ -227,6 +232,7 @@ typedef struct {
     cs_suite_t *suites;
     int n;
     unsigned int seq;
+    int seclevel;               /* @SECLEVEL=n, -1: not given */
 } cs_eval_t;
 
 /* Every suite GnuTLS knows, none of them selected yet. */
@@ -400,6 +406,11 @@ static int cs_word(cs_eval_t *ev, const char *word, const char **perr)
         return -1;
     }
     if (!strcmp(w, "@STRENGTH")) {
+        return 0;
+    }
+    if (!strncmp(w, "@SECLEVEL=", 10) && w[10] >= '0' && w[10] <= '5'
+        && w[11] == '\0' && op == '\0') {
+        ev->seclevel = w[10] - '0';
         return 0;
     }
     if (*w == '@' || !strcmp(w, "FIPS") || !strncmp(w, "SUITEB", 6)) {
@@ -677,6 +688,22 @@ static const char *cs_fragment(cs_eval_t *ev, const char *spec,
     return frag;
 }
 
+/* OpenSSL's security levels as GnuTLS's profiles of the same strength. */
+static const char *with_seclevel(apr_pool_t *p, const char *fragment,
+                                 int level)
+{
+    static const char *const profiles[] = {
+        NULL, "%PROFILE_LOW", "%PROFILE_MEDIUM", "%PROFILE_HIGH",
+        "%PROFILE_ULTRA", "%PROFILE_FUTURE"
+    };
+
+    if (!fragment || level <= 0
+        || level >= (int)(sizeof(profiles) / sizeof(profiles[0]))) {
+        return fragment;
+    }
+    return apr_pstrcat(p, fragment, ":", profiles[level], NULL);
+}
+
 const char *sslx_compat_cipher_priority(apr_pool_t *p,
                                         const char *openssl_spec,
                                         const char **perr)
@@ -686,6 +713,7 @@ const char *sslx_compat_cipher_priority(apr_pool_t *p,
 
     memset(&ev, 0, sizeof(ev));
     ev.p = p;
+    ev.seclevel = -1;
     cs_load(&ev);
     rest = apr_pstrdup(p, cs_default(&ev, openssl_spec));
     for (word = apr_strtok(rest, CS_SEPARATORS, &last); word;
@@ -694,5 +722,6 @@ const char *sslx_compat_cipher_priority(apr_pool_t *p,
             return NULL;
         }
     }
-    return cs_fragment(&ev, openssl_spec, perr);
+    return with_seclevel(p, cs_fragment(&ev, openssl_spec, perr),
+                         ev.seclevel);
 }

@@ -15,8 +15,9 @@
  * "-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" (highest version first), to be
  * appended to a base priority string.  As in mod_ssl, a word without a
  * prefix replaces the set built so far, words compare case-insensitively,
- * "all" is TLSv1 to TLSv1.3, "-SSLv2"/"-SSLv3" are accepted and change
- * nothing, and the versions used are the highest one enabled and those
+ * "all" is TLSv1.2 and TLSv1.3 (TLSv1 and TLSv1.1 only when named, as
+ * mod_ssl under OpenSSL's security level), "-SSLv2"/"-SSLv3" are
+ * accepted and change nothing, and the versions used are the highest one enabled and those
  * directly below it without a hole ("TLSv1 +TLSv1.3" gives TLS 1.3 only).
  * Returns NULL and sets *perr to a message naming the bad word when a word
  * is unknown, when SSLv2 or SSLv3 is asked for (GnuTLS no longer offers

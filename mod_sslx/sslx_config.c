@@ -20,6 +20,7 @@
 #include "sslx_cipher.h"
 #include "sslx_compat.h"
 #include "sslx_proxy_config.h"
+#include "sslx_config_modssl.h"
 #include "sslx_ticket.h"
 
 sslx_srv_conf_t *sslx_config_srv(const server_rec *s)
@@ -69,6 +70,7 @@ static void merge_client_auth(sslx_srv_conf_t *sc, const sslx_srv_conf_t *base,
     sc->ca_file = merge_str(base->ca_file, add->ca_file);
     sc->ca_path = merge_str(base->ca_path, add->ca_path);
     sc->ca_dn_file = merge_str(base->ca_dn_file, add->ca_dn_file);
+    sc->ca_dn_path = merge_str(base->ca_dn_path, add->ca_dn_path);
     sc->crl_file = merge_str(base->crl_file, add->crl_file);
     sc->crl_path = merge_str(base->crl_path, add->crl_path);
     sc->crl_check = merge_flag(base->crl_check, add->crl_check);
@@ -95,6 +97,8 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
                                            : base->protocol_prio;
     sc->cipher_prio = add->cipher_prio ? add->cipher_prio
                                        : base->cipher_prio;
+    sc->tls13_prio = merge_str(base->tls13_prio, add->tls13_prio);
+    sc->confcmd_prio = merge_str(base->confcmd_prio, add->confcmd_prio);
     sc->honor_cipher_order = merge_flag(base->honor_cipher_order,
                                         add->honor_cipher_order);
     sc->strict_sni = merge_flag(base->strict_sni, add->strict_sni);
@@ -104,6 +108,9 @@ void *sslx_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
                                      add->session_tickets);
     merge_client_auth(sc, base, add);
     sc->proxy = sslx_proxy_config_merge(p, base->proxy, add->proxy);
+    /* Server-wide, but a vhost may name it as in mod_ssl: kept on the
+     * vhost's record for sslx_cache.c to find. */
+    sc->ticket_key_file = add->ticket_key_file;
     return sc;
 }
 
@@ -397,6 +404,15 @@ static const char *set_protocol(cmd_parms *cmd, void *dc, int argc,
                                           "NORMAL:", prio, NULL))) != NULL) {
         return err;
     }
+    if (strstr(prio, "VERS-TLS1.1") || strstr(prio, "VERS-TLS1.0")) {
+        /* No server: a vhost's log settings are not merged yet, and
+         * the warning must not depend on them. */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, NULL, SSLXLOGNO(02401)
+                     "%s (%s:%d): TLS 1.0 "
+                     "and 1.1 are deprecated (RFC 8996) and enabled "
+                     "here only because they are named", cmd->cmd->name,
+                     cmd->directive->filename, cmd->directive->line_num);
+    }
     sc->protocol_prio = prio;
     return NULL;
 }
@@ -423,6 +439,52 @@ static const char *dir_cipher_priority(cmd_parms *cmd, void *dcv,
     }
     apr_pool_cleanup_register(cmd->pool, dc->cipher_priority,
                               free_dir_priority, apr_pool_cleanup_null);
+    return NULL;
+}
+
+/* A TLS 1.3 list holds TLS 1.3 suites only (OpenSSL refuses others). */
+const char *sslx_config_set_tls13_suites(cmd_parms *cmd, const char *list)
+{
+    const char *prio, *err = NULL;
+
+    if (!(prio = sslx_compat_cipher_priority(cmd->pool, list, &err))) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: ", err,
+                           NULL);
+    }
+    if (strstr(prio, "-KX-") || strstr(prio, "-VERS-")) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3 ", list,
+                           ": only TLS 1.3 suites (TLS_AES_128_GCM_SHA256, "
+                           "TLS_AES_256_GCM_SHA384, "
+                           "TLS_CHACHA20_POLY1305_SHA256, ...) belong here",
+                           NULL);
+    }
+    if ((err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
+                                          "NORMAL:", prio, NULL))) != NULL) {
+        return err;
+    }
+    sslx_config_srv(cmd->server)->tls13_prio = prio;
+    return NULL;
+}
+
+/* Fedora's "PROFILE=SYSTEM": GnuTLS's system-wide policy where the
+ * system defines one, else mod_sslx's own default. */
+static const char *use_system_profile(cmd_parms *cmd)
+{
+    gnutls_priority_t prio;
+    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
+
+    if (gnutls_priority_init(&prio, "@SYSTEM", NULL) == 0) {
+        gnutls_priority_deinit(prio);
+        sc->priorities = "@SYSTEM";
+    }
+    else {
+        ap_log_error(APLOG_MARK, APLOG_INFO | APLOG_STARTUP, 0, cmd->server,
+                     SSLXLOGNO(01010) "%s PROFILE=SYSTEM (%s:%d): GnuTLS has "
+                     "no system-wide policy here; using mod_sslx's default",
+                     cmd->cmd->name, cmd->directive->filename,
+                     cmd->directive->line_num);
+    }
+    sc->cipher_prio = NULL;
     return NULL;
 }
 
@@ -460,8 +522,8 @@ static const char *dir_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
         return dir_tls13_suites(cmd, dc, a2);
     }
     if (a2 && strcasecmp(a1, "SSL") != 0) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": protocol '", a1,
-                           "' not supported (TLSv1.3 or SSL)", NULL);
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": expected "
+                           "SSL or TLSv1.3 before the list", NULL);
     }
     prio = sslx_compat_cipher_priority(cmd->pool, a2 ? a2 : a1, &err);
     if (!prio) {
@@ -486,12 +548,18 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
     if (cmd->path) {
         return dir_cipher_suite(cmd, dc, a1, a2);
     }
+    if (a2 && !strcasecmp(a1, "TLSv1.3")) {
+        return sslx_config_set_tls13_suites(cmd, a2);
+    }
+    if (a2 && strcasecmp(a1, "SSL") != 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": expected "
+                           "SSL or TLSv1.3 before the list", NULL);
+    }
     if (a2) {
-        /* "SSLCipherSuite TLSv1.3 ...": GnuTLS 1.3 suites come from the
-         * same cipher/MAC keywords, so only the default list is honest. */
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": per-"
-                           "protocol suite lists are not supported; use "
-                           "SSLXPriorities for TLS 1.3 suites", NULL);
+        a1 = a2;
+    }
+    if (!strcmp(a1, "PROFILE=SYSTEM")) {
+        return use_system_profile(cmd);
     }
     prio = sslx_compat_cipher_priority(cmd->pool, a1, &err);
     if (!prio) {
@@ -544,6 +612,9 @@ static int option_bit(const char *name)
     }
     if (!strcasecmp(name, "OptRenegotiate")) {
         return SSLX_OPT_OPT_RENEGOTIATE;
+    }
+    if (!strcasecmp(name, "LegacyDNStringFormat")) {
+        return SSLX_OPT_LEGACY_DN;
     }
     return 0;
 }
@@ -730,9 +801,6 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
-        return err;
-    }
     if ((path = ap_server_root_relative(cmd->pool, arg)) == NULL) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": invalid path '",
                            arg, "'", NULL);
@@ -741,13 +809,14 @@ static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
         return err;
     }
     if (apr_stat(&fi, path, APR_FINFO_SIZE, cmd->temp_pool) == APR_SUCCESS
-        && fi.size != SSLX_TICKET_KEY_SIZE) {
+        && fi.size != SSLX_TICKET_KEY_SIZE
+        && fi.size != SSLX_MODSSL_TICKET_KEY_SIZE) {
         return apr_psprintf(cmd->pool, "%s: '%s' has %" APR_OFF_T_FMT
-                            " bytes; a GnuTLS session ticket key file "
-                            "holds exactly %d random bytes (mod_ssl's "
-                            "48-byte files do not fit; make one with "
-                            "'head -c %d /dev/urandom')", cmd->cmd->name,
+                            " bytes; a session ticket key file holds %d "
+                            "random bytes (or mod_ssl's %d); make one with "
+                            "'head -c %d /dev/urandom'", cmd->cmd->name,
                             path, fi.size, SSLX_TICKET_KEY_SIZE,
+                            SSLX_MODSSL_TICKET_KEY_SIZE,
                             SSLX_TICKET_KEY_SIZE);
     }
     sslx_config_srv(cmd->server)->ticket_key_file = path;
@@ -813,7 +882,8 @@ const command_rec sslx_config_cmds[] = {
     AP_INIT_FLAG("SSLStrictSNIVHostCheck", set_strict_sni, NULL, SRV,
                  "mod_ssl name of SSLXStrictSNIVHostCheck"),
     AP_INIT_RAW_ARGS("SSLXOptions", set_options, NULL, OR_OPTIONS,
-                     "+StdEnvVars +ExportCertData +ExportBase64CertData"),
+                     "+StdEnvVars +ExportCertData +ExportBase64CertData "
+                     "+LegacyDNStringFormat ..."),
     AP_INIT_RAW_ARGS("SSLOptions", set_options, NULL, OR_OPTIONS,
                      "mod_ssl name of SSLXOptions"),
     AP_INIT_RAW_ARGS("SSLRandomSeed", set_ignored, NULL, SRV,
@@ -866,6 +936,11 @@ const command_rec sslx_config_cmds[] = {
                   SRV, "CA names sent in the certificate request"),
     AP_INIT_TAKE1("SSLCADNRequestFile", sslx_config_set_ca_dn_file, NULL,
                   SRV, "mod_ssl name of SSLXCADNRequestFile"),
+    AP_INIT_TAKE1("SSLXCADNRequestPath", sslx_config_set_ca_dn_path, NULL,
+                  SRV, "a directory of CA certificates whose names a "
+                  "certificate request advertises"),
+    AP_INIT_TAKE1("SSLCADNRequestPath", sslx_config_set_ca_dn_path, NULL,
+                  SRV, "mod_ssl name of SSLXCADNRequestPath"),
     AP_INIT_TAKE1("SSLXCARevocationFile", sslx_config_set_crl_file, NULL,
                   SRV, "CRLs for client certificates (PEM)"),
     AP_INIT_TAKE1("SSLCARevocationFile", sslx_config_set_crl_file, NULL,
@@ -896,5 +971,6 @@ const command_rec sslx_config_cmds[] = {
     AP_INIT_TAKE1("SSLUserName", sslx_config_set_user_name, NULL,
                   RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXUserName"),
     SSLX_PROXY_DIRECTIVES,
+    SSLX_MODSSL_DIRECTIVES,
     { NULL }
 };

@@ -23,6 +23,8 @@ typedef struct {
     const char *priorities;         /* SSLXPriorities, NULL: default */
     const char *protocol_prio;      /* SSLXProtocol as a priority fragment */
     const char *cipher_prio;        /* SSLXCipherSuite as a fragment */
+    const char *tls13_prio;         /* SSLXCipherSuite TLSv1.3 ... */
+    const char *confcmd_prio;       /* SSLXOpenSSLConfCmd's fragments */
     int honor_cipher_order;         /* SSLX_UNSET, 0, 1 */
     int strict_sni;                 /* SSLX_UNSET, 0, 1 */
     struct sslx_tls_t *tls;         /* sslx_init.h; NULL when TLS is off */
@@ -42,6 +44,7 @@ typedef struct {
     const char *ca_file;            /* SSLXCACertificateFile */
     const char *ca_path;            /* SSLXCACertificatePath */
     const char *ca_dn_file;         /* SSLXCADNRequestFile */
+    const char *ca_dn_path;         /* SSLXCADNRequestPath */
     const char *crl_file;           /* SSLXCARevocationFile */
     const char *crl_path;           /* SSLXCARevocationPath */
     int crl_check;                  /* SSLX_CRL_*, SSLX_UNSET: none */
@@ -66,6 +69,7 @@ typedef struct {
 #define SSLX_OPT_FAKE_BASIC_AUTH    (1 << 3)
 #define SSLX_OPT_STRICT_REQUIRE     (1 << 4)
 #define SSLX_OPT_OPT_RENEGOTIATE    (1 << 5)
+#define SSLX_OPT_LEGACY_DN          (1 << 6)
 
 typedef struct {
     int options;                    /* absolute set, valid if options_set */
@@ -109,6 +113,10 @@ const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,
  * naming the directive. */
 const char *sslx_config_check_priority(cmd_parms *cmd, const char *text);
 
+/* "SSLCipherSuite TLSv1.3 list" (and OpenSSL's Ciphersuites command)
+ * in server context. */
+const char *sslx_config_set_tls13_suites(cmd_parms *cmd, const char *list);
+
 /* Argument parsers shared with the proxy directives: SSLX_UNSET for an
  * unknown verify mode; NULL or a message naming the directive. */
 int sslx_config_verify_mode_of(const char *arg);
@@ -125,6 +133,8 @@ const char *sslx_config_set_ca_file(cmd_parms *cmd, void *dc,
 const char *sslx_config_set_ca_path(cmd_parms *cmd, void *dc,
                                     const char *arg);
 const char *sslx_config_set_ca_dn_file(cmd_parms *cmd, void *dc,
+                                       const char *arg);
+const char *sslx_config_set_ca_dn_path(cmd_parms *cmd, void *dc,
                                        const char *arg);
 const char *sslx_config_set_crl_file(cmd_parms *cmd, void *dc,
                                      const char *arg);

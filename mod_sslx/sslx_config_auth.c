@@ -131,6 +131,13 @@ const char *sslx_config_set_ca_dn_file(cmd_parms *cmd, void *dc,
     return set_file(cmd, arg, &sslx_config_srv(cmd->server)->ca_dn_file);
 }
 
+const char *sslx_config_set_ca_dn_path(cmd_parms *cmd, void *dc,
+                                       const char *arg)
+{
+    (void)dc;
+    return set_dir(cmd, arg, &sslx_config_srv(cmd->server)->ca_dn_path);
+}
+
 const char *sslx_config_set_crl_file(cmd_parms *cmd, void *dc,
                                      const char *arg)
 {

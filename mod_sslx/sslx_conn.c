@@ -64,6 +64,16 @@ int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s)
                                   tls->creds);
 }
 
+int sslx_conn_use_priority(sslx_conn_t *sc)
+{
+    const sslx_tls_t *tls = sc->tls;
+
+    if (!tls || !tls->priority13 || sc->client_max_version < 0x0304) {
+        return 0;
+    }
+    return gnutls_priority_set(sc->session, tls->priority13);
+}
+
 static apr_status_t end_session(void *data)
 {
     sslx_conn_t *sc = data;

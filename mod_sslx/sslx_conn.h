@@ -91,6 +91,10 @@ int sslx_conn_attach(sslx_conn_t *sc, unsigned flags);
 /* Switch the session to another vhost's settings (SNI). */
 int sslx_conn_use_vhost(sslx_conn_t *sc, server_rec *s);
 
+/* Once the ClientHello is read: a client offering TLS 1.3 gets the
+ * vhost's TLS 1.3 priority when it has one.  0 or a GnuTLS error. */
+int sslx_conn_use_priority(sslx_conn_t *sc);
+
 /* ssl_conn_is_ssl hook. */
 int sslx_conn_is_ssl(conn_rec *c);
 

@@ -33,6 +33,7 @@ typedef struct {
     apr_pool_t *pool;
     const char *name;               /* server_name, NULL: none */
     apr_array_header_t *alpn;       /* protocol names, NULL: no ALPN */
+    int alpn_malformed;             /* an ALPN extension we cannot read */
     unsigned max_version;           /* highest version offered */
     const unsigned char *ticket_name; /* SSLX_TICKET_NAME_SIZE bytes into
                                        * the hello, or NULL */
@@ -75,25 +76,46 @@ static void read_versions(sni_parse_t *sni, const unsigned char *data,
     }
 }
 
-/* ALPN: list length (2), then names of length (1) + bytes. */
+/* ALPN: list length (2), then names of length (1) + bytes.  A list
+ * that is empty, or whose lengths do not add up, is marked malformed and
+ * offers nothing. */
 static void read_alpn(sni_parse_t *sni, const unsigned char *data,
                       unsigned size)
 {
     unsigned pos = 2, len;
+    apr_array_header_t *names;
 
-    if (size < 2 || ((data[0] << 8) | data[1]) + 2u != size) {
+    if (size < 3 || ((data[0] << 8) | data[1]) + 2u != size) {
+        sni->alpn_malformed = 1;
         return;
     }
-    sni->alpn = apr_array_make(sni->pool, 3, sizeof(const char *));
+    names = apr_array_make(sni->pool, 3, sizeof(const char *));
     while (pos < size) {
         len = data[pos++];
         if (len == 0 || pos + len > size) {
+            sni->alpn_malformed = 1;
             return;
         }
-        APR_ARRAY_PUSH(sni->alpn, const char *) =
+        APR_ARRAY_PUSH(names, const char *) =
             apr_pstrmemdup(sni->pool, (const char *)data + pos, len);
         pos += len;
     }
+    sni->alpn = names;
+}
+
+/* GnuTLS checks an ALPN extension only when the session has a list of
+ * protocols; an empty list makes it judge a malformed one itself, with
+ * the alert and in the order gnutls-serv would. */
+static int let_gnutls_reject_alpn(sslx_conn_t *sc)
+{
+    int rv = gnutls_alpn_set_protocols(sc->session, NULL, 0, 0);
+
+    if (rv < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, sc->c, SSLXLOGNO(01310)
+                      "%s", sslx_log_describe(sc->c->pool, "setting an "
+                                              "empty ALPN list", rv));
+    }
+    return rv;
 }
 
 /* The ticket offered: a TLS 1.2 session_ticket is the ticket itself; a
@@ -294,6 +316,7 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
     sni.pool = sc->c->pool;
     sni.name = NULL;
     sni.alpn = NULL;
+    sni.alpn_malformed = 0;
     sni.ticket_name = NULL;
     /* legacy_version leads the hello; supported_versions may raise it. */
     sni.max_version = msg->size >= 2 ? (msg->data[0] << 8) | msg->data[1]
@@ -316,7 +339,13 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
         return rv;
     }
     sc->client_max_version = sni.max_version;
+    if ((rv = sslx_conn_use_priority(sc)) < 0) {
+        return rv;
+    }
     if (sni.alpn && (rv = offer_protocol(sc, sni.alpn)) < 0) {
+        return rv;
+    }
+    if (sni.alpn_malformed && (rv = let_gnutls_reject_alpn(sc)) < 0) {
         return rv;
     }
     /* The vhost is final: GnuTLS cannot take tickets back once enabled,

@@ -35,18 +35,27 @@ static apr_status_t free_priority(void *data)
     return APR_SUCCESS;
 }
 
-static const char *priority_text(apr_pool_t *p, const sslx_srv_conf_t *sc)
+/* The vhost's priority string.  for_tls13: the one for clients that
+ * offer TLS 1.3, who get it under "SSLCipherSuite TLSv1.3 ..." and not
+ * under the one-argument SSLCipherSuite, which in mod_ssl governs
+ * TLS 1.2 and below only. */
+static const char *priority_text(apr_pool_t *p, const sslx_srv_conf_t *sc,
+                                 int for_tls13)
 {
     const char *text = sc->priorities ? sc->priorities
                                       : SSLX_DEFAULT_PRIORITY;
+    const char *ciphers = for_tls13 ? sc->tls13_prio : sc->cipher_prio;
 
     /* Versions first: the cipher fragment may switch TLS 1.3 off again
      * when no 1.3 suite is left, which "+VERS-TLS1.3" would undo. */
     if (sc->protocol_prio) {
         text = apr_pstrcat(p, text, ":", sc->protocol_prio, NULL);
     }
-    if (sc->cipher_prio) {
-        text = apr_pstrcat(p, text, ":", sc->cipher_prio, NULL);
+    if (ciphers) {
+        text = apr_pstrcat(p, text, ":", ciphers, NULL);
+    }
+    if (sc->confcmd_prio) {
+        text = apr_pstrcat(p, text, ":", sc->confcmd_prio, NULL);
     }
     if (sc->honor_cipher_order == 1) {
         text = apr_pstrcat(p, text, ":%SERVER_PRECEDENCE", NULL);
@@ -57,10 +66,11 @@ static const char *priority_text(apr_pool_t *p, const sslx_srv_conf_t *sc)
 static const char *identity_of(apr_pool_t *p, const sslx_srv_conf_t *sc,
                                const char *prio)
 {
-    const char *id = apr_psprintf(p, "%s|%d|%d|%d|%s|%s|%s|%s|%s", prio,
+    const char *id = apr_psprintf(p, "%s|%d|%d|%d|%s|%s|%s|%s|%s|%s", prio,
                                   sc->verify_mode, sc->verify_depth,
                                   sc->crl_check, sc->ca_file, sc->ca_path,
-                                  sc->ca_dn_file, sc->crl_file, sc->crl_path);
+                                  sc->ca_dn_file, sc->crl_file, sc->crl_path,
+                                  sc->ca_dn_path);
     const sslx_cert_pair_t *pair;
     int i;
 
@@ -130,27 +140,30 @@ static int load_pairs(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     return OK;
 }
 
-/* The names the certificate request advertises: SSLXCADNRequestFile if
- * given, else the trusted CAs themselves. */
+/* The names the certificate request advertises: SSLXCADNRequestFile
+ * and SSLXCADNRequestPath if either is given, else the trusted CAs
+ * themselves. */
 static int advertise_cas(apr_pool_t *ptemp, server_rec *s,
                          const sslx_srv_conf_t *sc, sslx_tls_t *tls)
 {
-    const char *file = sc->ca_dn_file ? sc->ca_dn_file : sc->ca_file;
+    int dn_given = sc->ca_dn_file || sc->ca_dn_path;
+    const char *file = dn_given ? sc->ca_dn_file : sc->ca_file;
+    const char *dir = dn_given ? sc->ca_dn_path : sc->ca_path;
     int rv = 0;
 
     if (file) {
         rv = gnutls_certificate_set_x509_trust_file(tls->creds, file,
                                                     GNUTLS_X509_FMT_PEM);
     }
-    if (rv >= 0 && sc->ca_path && !sc->ca_dn_file) {
-        rv = gnutls_certificate_set_x509_trust_dir(tls->creds, sc->ca_path,
+    if (rv >= 0 && dir) {
+        rv = gnutls_certificate_set_x509_trust_dir(tls->creds, dir,
                                                    GNUTLS_X509_FMT_PEM);
     }
     if (rv < 0) {
         return fail_vhost(s, sslx_log_describe(ptemp, apr_psprintf(ptemp,
                           "loading the CA names to request client "
                           "certificates for from '%s'",
-                          file ? file : sc->ca_path), rv));
+                          file ? file : dir), rv));
     }
     return OK;
 }
@@ -209,6 +222,29 @@ static unsigned lowest_version(gnutls_priority_t prio)
     return low == 0xffff ? 0 : low;
 }
 
+/* Only when cipher settings differ by version; NULL means "use the
+ * main priority" (sslx_conn_use_priority). */
+static int init_tls13_priority(apr_pool_t *pconf, apr_pool_t *ptemp,
+                               server_rec *s, const sslx_srv_conf_t *sc,
+                               sslx_tls_t *tls)
+{
+    const char *text, *errpos = NULL;
+    int rv;
+
+    if (!sc->cipher_prio && !sc->tls13_prio) {
+        return OK;
+    }
+    text = priority_text(ptemp, sc, 1);
+    if ((rv = gnutls_priority_init(&tls->priority13, text, &errpos)) < 0) {
+        return fail_vhost(s, apr_psprintf(ptemp, "TLS 1.3 priority string "
+                          "'%s' rejected at '%s': %s", text,
+                          errpos ? errpos : "", gnutls_strerror(rv)));
+    }
+    apr_pool_cleanup_register(pconf, tls->priority13, free_priority,
+                              apr_pool_cleanup_null);
+    return OK;
+}
+
 static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                      const sslx_srv_conf_t *sc, const char *prio,
                      sslx_tls_t *tls)
@@ -253,7 +289,7 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
     }
     apr_pool_cleanup_register(pconf, tls->reneg_priority, free_priority,
                               apr_pool_cleanup_null);
-    return OK;
+    return init_tls13_priority(pconf, ptemp, s, sc, tls);
 }
 
 static int prepare_vhost(apr_pool_t *pconf, apr_pool_t *ptemp,
@@ -275,8 +311,10 @@ static int prepare_vhost(apr_pool_t *pconf, apr_pool_t *ptemp,
                           s->defn_name ? s->defn_name : "?",
                           s->defn_line_number));
     }
-    prio = priority_text(pconf, sc);
-    id = identity_of(pconf, sc, prio);
+    prio = priority_text(pconf, sc, 0);
+    id = identity_of(pconf, sc, apr_pstrcat(ptemp, prio, "|",
+                                            priority_text(ptemp, sc, 1),
+                                            NULL));
     if ((tls = apr_hash_get(shared, id, APR_HASH_KEY_STRING)) == NULL) {
         tls = apr_pcalloc(pconf, sizeof(*tls));
         tls->priority_text = prio;

@@ -37,6 +37,9 @@ typedef struct sslx_tls_t {
     /* Renegotiation must be a full handshake: same priorities, but no
      * ticket may stand in for the certificate being asked for. */
     gnutls_priority_t reneg_priority;
+    /* For clients that offer TLS 1.3 when the cipher settings differ by
+     * version (SSLXCipherSuite), else NULL. */
+    gnutls_priority_t priority13;
     /* Sessions belong to the TLS settings they were made under: each
      * distinct identity has its own ticket key (sslx_ticket.c) and its
      * own prefix in the session cache (sslx_cache.c). */

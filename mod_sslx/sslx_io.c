@@ -112,6 +112,27 @@ static apr_status_t read_raw(sslx_conn_t *sc)
     return rv;
 }
 
+/* What the filters below hand us may start with metadata (a FLUSH) or
+ * empty buckets: that is no data yet, not the end of the stream.  Only
+ * an EOS bucket ends it; returns APR_EOF for one. */
+static apr_status_t drop_raw_metadata(sslx_conn_t *sc)
+{
+    apr_bucket *e;
+
+    while (!APR_BRIGADE_EMPTY(sc->raw_in)) {
+        e = APR_BRIGADE_FIRST(sc->raw_in);
+        if (APR_BUCKET_IS_EOS(e)) {
+            apr_brigade_cleanup(sc->raw_in);
+            return APR_EOF;
+        }
+        if (!APR_BUCKET_IS_METADATA(e) && e->length != 0) {
+            break;
+        }
+        apr_bucket_delete(e);
+    }
+    return APR_SUCCESS;
+}
+
 static apr_size_t take_raw(sslx_conn_t *sc, char *buf, apr_size_t len)
 {
     apr_size_t copied = 0, n;
@@ -136,38 +157,66 @@ static apr_size_t take_raw(sslx_conn_t *sc, char *buf, apr_size_t len)
     return copied;
 }
 
+/* Makes sure raw_in holds data, reading from below as the caller of
+ * the filter wants (blocking or not); APR_EOF at the end of the stream,
+ * APR_EAGAIN when a non-blocking read finds nothing. */
+static apr_status_t fill_raw(sslx_conn_t *sc)
+{
+    apr_status_t rv;
+
+    while ((rv = drop_raw_metadata(sc)) == APR_SUCCESS
+           && APR_BRIGADE_EMPTY(sc->raw_in)) {
+        if ((rv = read_raw(sc)) != APR_SUCCESS) {
+            return rv;
+        }
+    }
+    return rv;
+}
+
+/* Tells GnuTLS how the read went: 1 data, 0 end of stream, -1 with the
+ * errno set otherwise. */
+static int fill_result(sslx_conn_t *sc, apr_status_t rv)
+{
+    if (rv == APR_SUCCESS) {
+        return 1;
+    }
+    if (APR_STATUS_IS_EOF(rv)) {
+        return 0;
+    }
+    if (APR_STATUS_IS_EAGAIN(rv)) {
+        sc->pull_would_block = 1;
+        gnutls_transport_set_errno(sc->session, EAGAIN);
+        return -1;
+    }
+    sc->in_status = rv;
+    gnutls_transport_set_errno(sc->session, EIO);
+    return -1;
+}
+
 static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
 {
     sslx_conn_t *sc = ptr;
-    apr_status_t rv;
+    int got = fill_result(sc, fill_raw(sc));
 
-    if (APR_BRIGADE_EMPTY(sc->raw_in)) {
-        rv = read_raw(sc);
-        if (APR_STATUS_IS_EAGAIN(rv)) {
-            sc->pull_would_block = 1;
-            gnutls_transport_set_errno(sc->session, EAGAIN);
-            return -1;
-        }
-        if (APR_STATUS_IS_EOF(rv)) {
-            return 0;
-        }
-        if (rv != APR_SUCCESS) {
-            sc->in_status = rv;
-            gnutls_transport_set_errno(sc->session, EIO);
-            return -1;
-        }
-    }
-    return (ssize_t)take_raw(sc, buf, len);
+    return got <= 0 ? got : (ssize_t)take_raw(sc, buf, len);
 }
 
-/* GnuTLS asks before it reads with a timeout; our reads block or not as
- * the caller of the filter wants, and timeouts belong to mod_reqtimeout
- * and the core Timeout, so there is always "something to read". */
+/* GnuTLS asks whether data arrives within ms before a read it times
+ * (only when a handshake or record timeout is set).  How long to wait
+ * is httpd's to say (mod_reqtimeout, Timeout), so the answer comes from
+ * a real read in the caller's mode: 1 when data is there (or the end of
+ * the stream, which the pull then reports), 0 when a non-blocking read
+ * finds nothing, -1 on an error. */
 static int pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
 {
-    (void)ptr;
+    sslx_conn_t *sc = ptr;
+    apr_status_t rv = fill_raw(sc);
+
     (void)ms;
-    return 1;
+    if (APR_STATUS_IS_EAGAIN(rv)) {
+        return 0;
+    }
+    return APR_STATUS_IS_EOF(rv) ? 1 : fill_result(sc, rv);
 }
 
 static void bind_transport(sslx_conn_t *sc)
@@ -219,11 +268,29 @@ static void become_plain_http(sslx_conn_t *sc)
     ap_remove_output_filter(sc->out_filter);
 }
 
+/* Sends an alert and passes it on at once, with what GnuTLS wrote
+ * before it.  alert < 0: the one GnuTLS finds appropriate for error rv. */
+static void send_alert(sslx_conn_t *sc, gnutls_alert_level_t level,
+                       int alert, int rv)
+{
+    int sent;
+
+    sent = alert < 0 ? gnutls_alert_send_appropriate(sc->session, rv)
+                     : gnutls_alert_send(sc->session, level,
+                                         (gnutls_alert_description_t)alert);
+    if (sent < 0) {
+        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01407)
+                      "%s", sslx_log_describe(sc->c->pool, apr_psprintf(
+                      sc->c->pool, "sending alert %d", alert), sent));
+    }
+    pass_raw_out(sc, 1);
+}
+
 /* The alert that tells the client most precisely what went wrong, sent
  * at once: nothing else will follow on this connection. */
 static void send_fatal_alert(sslx_conn_t *sc, int rv)
 {
-    int alert, sent;
+    int alert;
 
     if (rv == GNUTLS_E_FATAL_ALERT_RECEIVED) {
         return;
@@ -240,15 +307,7 @@ static void send_fatal_alert(sslx_conn_t *sc, int rv)
     else {
         alert = -1;
     }
-    sent = alert < 0 ? gnutls_alert_send_appropriate(sc->session, rv)
-                     : gnutls_alert_send(sc->session, GNUTLS_AL_FATAL,
-                                         (gnutls_alert_description_t)alert);
-    if (sent < 0) {
-        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01407)
-                      "%s", sslx_log_describe(sc->c->pool, "sending an "
-                                              "alert", sent));
-    }
-    pass_raw_out(sc, 1);
+    send_alert(sc, GNUTLS_AL_FATAL, alert, rv);
 }
 
 static apr_status_t handshake_failed(sslx_conn_t *sc, int rv)
@@ -308,6 +367,8 @@ static apr_status_t run_handshake(sslx_conn_t *sc)
         }
         if (rv == GNUTLS_E_SUCCESS) {
             sc->state = SSLX_ST_TRAFFIC;
+            /* Corked for good from here on: see uncork(). */
+            gnutls_record_cork(sc->session);
             if (sslx_verify_resumed(sc) < 0) {
                 return handshake_failed(sc, GNUTLS_E_CERTIFICATE_ERROR);
             }
@@ -365,20 +426,25 @@ static apr_status_t ensure_handshake(sslx_conn_t *sc, apr_read_type_e block)
 
 /* ---- input -------------------------------------------------------- */
 
+/* GnuTLS keeps the refused ClientHello at the head of its record buffer,
+ * where the next read would find it and fail with "unexpected packet":
+ * that read, which takes nothing from the network, drops it. */
 static void refuse_renegotiation(sslx_conn_t *sc)
 {
-    int rv;
+    gnutls_packet_t packet = NULL;
+    ssize_t n;
 
     ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, sc->c, SSLXLOGNO(01404)
                   "client-initiated renegotiation refused");
-    rv = gnutls_alert_send(sc->session, GNUTLS_AL_WARNING,
-                           GNUTLS_A_NO_RENEGOTIATION);
-    if (rv < 0) {
+    send_alert(sc, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION, 0);
+    n = gnutls_record_recv_packet(sc->session, &packet);
+    if (n != GNUTLS_E_UNEXPECTED_PACKET) {
         ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01405)
-                      "%s", sslx_log_describe(sc->c->pool, "sending "
-                                              "no_renegotiation", rv));
+                      "dropping the refused ClientHello: %d", (int)n);
     }
-    pass_raw_out(sc, 1);
+    if (packet) {
+        gnutls_packet_deinit(packet);
+    }
 }
 
 static apr_status_t record_error(sslx_conn_t *sc, ssize_t n)
@@ -581,7 +647,14 @@ static apr_status_t input_filter(ap_filter_t *f, apr_bucket_brigade *bb,
 
 /* ---- output ------------------------------------------------------- */
 
-static apr_status_t uncork(sslx_conn_t *sc)
+/* The cork and TLS 1.3 KeyUpdate share one piece of GnuTLS's state: a
+ * KeyUpdate that asks for ours is remembered there, to be answered
+ * before the next application data, and gnutls_record_cork() would
+ * overwrite it.  So the session is corked once, after the handshake,
+ * and stays corked: uncorking flushes the cork only when it holds data
+ * (the flush then answers a pending KeyUpdate) and corks again, and
+ * large writes (send_plain) go out uncorked between the two. */
+static apr_status_t uncork_once(sslx_conn_t *sc)
 {
     int rv;
 
@@ -595,18 +668,23 @@ static apr_status_t uncork(sslx_conn_t *sc)
     return APR_SUCCESS;
 }
 
-static apr_status_t send_plain(sslx_conn_t *sc, const char *data,
-                               apr_size_t len)
+static apr_status_t uncork(sslx_conn_t *sc)
+{
+    apr_status_t rv;
+
+    if (gnutls_record_check_corked(sc->session) == 0) {
+        return APR_SUCCESS;
+    }
+    rv = uncork_once(sc);
+    gnutls_record_cork(sc->session);
+    return rv;
+}
+
+static apr_status_t send_records(sslx_conn_t *sc, const char *data,
+                                 apr_size_t len)
 {
     ssize_t n;
 
-    /* Small pieces wait in the cork for company; large ones go now. */
-    if (len < SSLX_RECORD_MAX) {
-        gnutls_record_cork(sc->session);
-    }
-    else if (uncork(sc) != APR_SUCCESS) {
-        return sc->out_status ? sc->out_status : APR_ECONNABORTED;
-    }
     while (len > 0) {
         n = gnutls_record_send(sc->session, data, len);
         if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
@@ -619,10 +697,31 @@ static apr_status_t send_plain(sslx_conn_t *sc, const char *data,
         data += n;
         len -= (apr_size_t)n;
     }
-    if (gnutls_record_check_corked(sc->session) >= SSLX_RECORD_MAX) {
-        return uncork(sc);
-    }
     return APR_SUCCESS;
+}
+
+/* Small pieces wait in the cork for company; large ones go now, after
+ * what the cork held (and a KeyUpdate owed, which the first uncorked
+ * write sends). */
+static apr_status_t send_plain(sslx_conn_t *sc, const char *data,
+                               apr_size_t len)
+{
+    apr_status_t rv;
+
+    if (len < SSLX_RECORD_MAX) {
+        if ((rv = send_records(sc, data, len)) != APR_SUCCESS) {
+            return rv;
+        }
+        if (gnutls_record_check_corked(sc->session) >= SSLX_RECORD_MAX) {
+            return uncork(sc);
+        }
+        return APR_SUCCESS;
+    }
+    if ((rv = uncork_once(sc)) == APR_SUCCESS) {
+        rv = send_records(sc, data, len);
+    }
+    gnutls_record_cork(sc->session);
+    return rv;
 }
 
 static apr_status_t send_close_notify(sslx_conn_t *sc)
@@ -888,7 +987,14 @@ int sslx_io_process_connection(conn_rec *c)
                         0);
     apr_brigade_destroy(bb);
     if (rv != APR_SUCCESS) {
-        c->aborted = 1;
+        /* After an alert (APR_ECONNABORTED) the client may still be
+         * sending.  Closing with its bytes unread would send a reset,
+         * which can destroy the alert on its way: the MPM's lingering
+         * close reads them first.  A client already gone gets none. */
+        if (rv != APR_ECONNABORTED) {
+            c->aborted = 1;
+        }
+        c->keepalive = AP_CONN_CLOSE;
         if (c->cs) {
             c->cs->state = CONN_STATE_LINGER;
         }

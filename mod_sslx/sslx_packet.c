@@ -8,6 +8,7 @@
 #include "sslx_packet.h"
 
 typedef struct {
+    /* cppcheck-suppress unusedStructMember */
     apr_bucket_refcount refcount;   /* first: apr_bucket_shared_* use it */
     gnutls_packet_t packet;
     const char *data;

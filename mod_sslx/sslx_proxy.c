@@ -76,10 +76,11 @@ static unsigned char *session_key(sslx_conn_t *sc, unsigned *plen)
                                     cl->hostname ? cl->hostname : "",
                                     sc->c->client_addr);
     apr_size_t n = sizeof(cl->tls->generation) + strlen(peer);
-    unsigned char *key = apr_palloc(sc->c->pool, n);
+    unsigned char *key = apr_palloc(sc->c->pool, n + 1);
 
     memcpy(key, cl->tls->generation, sizeof(cl->tls->generation));
-    memcpy(key + sizeof(cl->tls->generation), peer, strlen(peer));
+    /* With its NUL, which the key does not count. */
+    memcpy(key + sizeof(cl->tls->generation), peer, strlen(peer) + 1);
     *plen = (unsigned)n;
     return key;
 }

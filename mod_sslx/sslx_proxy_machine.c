@@ -42,17 +42,19 @@ static const char *read_file(apr_pool_t *p, const char *path, char **pbuf)
     apr_status_t rv;
     char err[128];
 
-    rv = apr_file_open(&fd, path, APR_FOPEN_READ, 0, p);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, fd);
+    *pbuf = NULL;
+    if ((rv = apr_file_open(&fd, path, APR_FOPEN_READ, 0, p)) != APR_SUCCESS) {
+        return apr_psprintf(p, "cannot read '%s': %s", path,
+                            apr_strerror(rv, err, sizeof(err)));
     }
+    rv = apr_file_info_get(&fi, APR_FINFO_SIZE, fd);
     if (rv == APR_SUCCESS) {
         n = (apr_size_t)fi.size;
         *pbuf = apr_palloc(p, n + 1);
         rv = apr_file_read_full(fd, *pbuf, n, &n);
         (*pbuf)[n] = '\0';
-        apr_file_close(fd);
     }
+    apr_file_close(fd);
     return rv == APR_SUCCESS ? NULL : apr_psprintf(p, "cannot read '%s': "
                                "%s", path, apr_strerror(rv, err, sizeof(err)));
 }
@@ -121,9 +123,9 @@ static const char *parse_pem(apr_pool_t *p, const char *path, char *text,
 static const char *load_file(apr_pool_t *p, const char *path, pem_set_t *set)
 {
     const char *err;
-    char *text;
+    char *text = NULL;
 
-    if ((err = read_file(p, path, &text)) != NULL) {
+    if ((err = read_file(p, path, &text)) != NULL || !text) {
         return err;
     }
     return parse_pem(p, path, text, set);

@@ -109,12 +109,14 @@ static int advance(key_ring_t *ring, const unsigned char *file_key,
         }
         ring->gen = gen;
     }
-    while (ring->gen < gen
-           && (rv = hmac(ring->cur, ratchet_label, sizeof(ratchet_label),
-                         next)) >= 0) {
-        memcpy(ring->prev, ring->cur, SSLX_TICKET_KEY_SIZE);
-        memcpy(ring->cur, next, SSLX_TICKET_KEY_SIZE);
-        ring->gen++;
+    else {
+        while (ring->gen < gen
+               && (rv = hmac(ring->cur, ratchet_label,
+                             sizeof(ratchet_label), next)) >= 0) {
+            memcpy(ring->prev, ring->cur, SSLX_TICKET_KEY_SIZE);
+            memcpy(ring->cur, next, SSLX_TICKET_KEY_SIZE);
+            ring->gen++;
+        }
     }
     gnutls_memset(next, 0, sizeof(next));
     ring->have_prev = rv >= 0;
@@ -139,9 +141,21 @@ static int key_file_error(server_rec *s, const char *path, const char *why)
 {
     ap_log_error(APLOG_MARK, APLOG_EMERG | APLOG_STARTUP, 0, s,
                  SSLXLOGNO(02001) "SSLXSessionTicketKeyFile: '%s': %s "
-                 "(a GnuTLS ticket key file holds exactly %d random bytes)",
-                 path, why, SSLX_TICKET_KEY_SIZE);
+                 "(a ticket key file holds %d random bytes, or mod_ssl's "
+                 "%d)", path, why, SSLX_TICKET_KEY_SIZE,
+                 SSLX_MODSSL_TICKET_KEY_SIZE);
     return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* A mod_ssl key file's 48 bytes (name, HMAC and AES keys for OpenSSL)
+ * stretched to a GnuTLS master key. */
+static int from_modssl_key(const unsigned char *in, unsigned char *key)
+{
+    static const char label[] = "mod_sslx: ticket key of a mod_ssl file";
+
+    return gnutls_hmac_fast(GNUTLS_MAC_SHA512, in,
+                            SSLX_MODSSL_TICKET_KEY_SIZE, label,
+                            sizeof(label) - 1, key);
 }
 
 /* Read again at every (re)start: replacing the file and restarting
@@ -149,6 +163,7 @@ static int key_file_error(server_rec *s, const char *path, const char *why)
 static int read_key_file(apr_pool_t *ptemp, server_rec *s, const char *path,
                          unsigned char *key)
 {
+    unsigned char raw[SSLX_TICKET_KEY_SIZE];
     apr_file_t *fd;
     apr_finfo_t fi;
     apr_size_t got = 0;
@@ -161,17 +176,24 @@ static int read_key_file(apr_pool_t *ptemp, server_rec *s, const char *path,
         return key_file_error(s, path, apr_strerror(rv, err, sizeof(err)));
     }
     rv = apr_file_info_get(&fi, APR_FINFO_SIZE, fd);
-    if (rv == APR_SUCCESS && fi.size == SSLX_TICKET_KEY_SIZE) {
-        rv = apr_file_read_full(fd, key, SSLX_TICKET_KEY_SIZE, &got);
+    if (rv == APR_SUCCESS && (fi.size == SSLX_TICKET_KEY_SIZE
+                              || fi.size == SSLX_MODSSL_TICKET_KEY_SIZE)) {
+        rv = apr_file_read_full(fd, raw, (apr_size_t)fi.size, &got);
     }
     apr_file_close(fd);
     if (rv != APR_SUCCESS) {
         return key_file_error(s, path, apr_strerror(rv, err, sizeof(err)));
     }
-    if (got != SSLX_TICKET_KEY_SIZE) {
+    if (got == SSLX_TICKET_KEY_SIZE) {
+        memcpy(key, raw, SSLX_TICKET_KEY_SIZE);
+    }
+    else if (got != SSLX_MODSSL_TICKET_KEY_SIZE
+             || from_modssl_key(raw, key) < 0) {
+        gnutls_memset(raw, 0, sizeof(raw));
         return key_file_error(s, path, apr_psprintf(ptemp, "the file has "
                               "%" APR_OFF_T_FMT " bytes", fi.size));
     }
+    gnutls_memset(raw, 0, sizeof(raw));
     return OK;
 }
 

@@ -14,6 +14,10 @@
  * a SHA-512 HMAC, which the derivations rely on. */
 #define SSLX_TICKET_KEY_SIZE 64
 
+/* mod_ssl's key files hold this many bytes: the key is derived from
+ * them, so servers sharing one such file share tickets. */
+#define SSLX_MODSSL_TICKET_KEY_SIZE 48
+
 /* A ticket starts with the name of the key that sealed it: this many
  * bytes of a hash of that key (GnuTLS 3.6.14 and later). */
 #define SSLX_TICKET_NAME_SIZE 16

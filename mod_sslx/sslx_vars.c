@@ -298,6 +298,12 @@ static const char *split_index(apr_pool_t *p, const char *s, int *pidx)
     return apr_pstrmemdup(p, s, us - s);
 }
 
+static int legacy_dn(const var_ctx_t *ctx)
+{
+    return ctx->r && (sslx_config_options(sslx_config_dir(
+                          ctx->r->per_dir_config)) & SSLX_OPT_LEGACY_DN);
+}
+
 static const char *cert_dn_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
                                sslx_x509_name_t which, const char *rest)
 {
@@ -306,7 +312,9 @@ static const char *cert_dn_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
     int idx, raw;
 
     if (*rest == '\0') {
-        return sslx_x509_dn(ctx->p, crt, which);
+        /* +LegacyDNStringFormat: "/C=DE/CN=x", as before httpd 2.3.11. */
+        return legacy_dn(ctx) ? sslx_x509_dn_legacy(ctx->p, crt, which)
+                              : sslx_x509_dn(ctx->p, crt, which);
     }
     if (*rest++ != '_') {
         return NULL;

@@ -55,35 +55,44 @@ static const char *generous_result(gnutls_session_t session,
     return self_signed ? SSLX_SELF_SIGNED_RESULT : SSLX_NO_ISSUER_RESULT;
 }
 
+static void accepted(sslx_conn_t *sc, apr_pool_t *p,
+                     gnutls_x509_crt_t *chain, unsigned n, int generous)
+{
+    sc->verify_result = generous ? generous_result(sc->session, chain, n)
+                                 : "SUCCESS";
+    ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01701)
+                  "client certificate accepted (%s): %s", sc->verify_result,
+                  sslx_x509_dn(p, chain[0], SSLX_X509_SUBJECT));
+}
+
+static void rejected(sslx_conn_t *sc, sslx_chain_verdict_t v,
+                     const char *subject)
+{
+    sc->verify_result = apr_pstrcat(sc->c->pool, "FAILED:", v.reason, NULL);
+    sc->verify_alert = v.alert;
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, sc->c, SSLXLOGNO(01702)
+                  "client certificate rejected: %s (subject: %s)",
+                  v.reason, subject);
+}
+
 /* Verifies what the client sent; returns 0 when it is acceptable. */
 static int judge(sslx_conn_t *sc, const gnutls_datum_t *der, unsigned n)
 {
-    conn_rec *c = sc->c;
     sslx_chain_policy_t pol = client_policy(sc);
     gnutls_x509_crt_t *chain;
     apr_pool_t *p;
     sslx_chain_verdict_t v;
 
-    apr_pool_create(&p, c->pool);
-    chain = sslx_chain_import(p, der, n);
-    v = chain ? sslx_chain_judge(&pol, chain, n, apr_time_now())
-              : sslx_chain_undecodable();
-    if (!v.reason) {
-        sc->verify_result = v.generous ? generous_result(sc->session, chain,
-                                                         n)
-                                       : "SUCCESS";
-        ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, c, SSLXLOGNO(01701)
-                      "client certificate accepted (%s): %s",
-                      sc->verify_result,
-                      sslx_x509_dn(p, chain[0], SSLX_X509_SUBJECT));
+    apr_pool_create(&p, sc->c->pool);
+    if ((chain = sslx_chain_import(p, der, n)) == NULL) {
+        v = sslx_chain_undecodable();
+        rejected(sc, v, "undecodable");
+    }
+    else if ((v = sslx_chain_judge(&pol, chain, n, apr_time_now())).reason) {
+        rejected(sc, v, sslx_x509_dn(p, chain[0], SSLX_X509_SUBJECT));
     }
     else {
-        sc->verify_result = apr_pstrcat(c->pool, "FAILED:", v.reason, NULL);
-        sc->verify_alert = v.alert;
-        ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, c, SSLXLOGNO(01702)
-                      "client certificate rejected: %s (subject: %s)",
-                      v.reason, chain ? sslx_x509_dn(p, chain[0],
-                      SSLX_X509_SUBJECT) : "undecodable");
+        accepted(sc, p, chain, n, v.generous);
     }
     apr_pool_destroy(p);
     return v.reason ? -1 : 0;

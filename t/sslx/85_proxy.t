@@ -25,7 +25,7 @@ my @proxy_mods = qw(mod_proxy.so mod_proxy_http.so mod_proxy_http2.so
 my @modules = ('sslx', have_modssl() ? ('modssl') : ());
 my @kinds = qw(good foreign revoked expired wrongname needcert);
 
-plan tests => 9 + 20 * @modules,
+plan tests => 13 + 20 * @modules,
     need { 'mod_proxy is needed' => !grep { !-f "$moddir/$_" } @proxy_mods };
 
 my $pki = pki();
@@ -277,8 +277,9 @@ for my $m (@modules) {
 # One WebSocket conversation through the front end: opening handshake,
 # a masked text frame out, the same text back.
 sub websocket_echo {
-    my($path, $text) = @_;
-    my $s = IO::Socket::SSL->new(PeerAddr => '127.0.0.1', PeerPort => $fport,
+    my($path, $text, $port) = @_;
+    my $s = IO::Socket::SSL->new(PeerAddr => '127.0.0.1',
+                                 PeerPort => $port || $fport,
                                  SSL_hostname => 'localhost',
                                  SSL_ca_file => "$pki/ca.crt",
                                  Timeout => 10) or return "connect: $SSL_ERROR";
@@ -319,6 +320,37 @@ for my $n (1, 2) {
 }
 is(websocket_echo('/wsplain/echo', 'hello through ws'), 'hello through ws',
    '... and to a plain ws:// backend behind the TLS vhost');
+
+# ---- conf-examples/reverse-proxy.conf, as a user would include it --------------
+my $edir = standalone_dir('proxy-example');
+my $eport = free_port();
+my $example = catfile(t_dir(), '..', 'conf-examples', 'reverse-proxy.conf');
+my $eloads = join "\n", map { (my $n = $_) =~ s/^mod_(\w+)\.so$/$1_module/;
+                              "LoadModule $n \"$moddir/$_\"" } @proxy_mods;
+write_file("$edir/conf/httpd.conf", <<EOC);
+@{[ standalone_conf_head($edir, 'info') ]}
+$eloads
+Define SITE_NAME localhost
+Define HTTPS_PORT $eport
+Define SITE_CERT $pki/localhost.ecdsa.crt
+Define SITE_KEY $pki/localhost.ecdsa.key
+Define APP_URL http://127.0.0.1:$port{plain}/
+Define API_URL https://localhost:$port{sslx}{good}/
+Define WS_URL wss://localhost:$wsport/
+Define INTERNAL_CA $pki/ca.crt
+Include "$example"
+EOC
+my $eh = start_httpd("$edir/conf/httpd.conf", port => $eport, timeout => 30);
+push @servers, $eh;
+ok($eh->{up}, 'conf-examples/reverse-proxy.conf starts as it is')
+    or diag($eh->{stderr}, read_file("$edir/logs/error_log") // '');
+$r = curl_https(port => $eport, path => '/app/ok.txt');
+is("$r->{code} $r->{body}", "200 $ok_body", '... its /app/ reaches the plain backend');
+$r = curl_https(port => $eport, path => '/api/ok.txt');
+is("$r->{code} $r->{body}", "200 $ok_body",
+   '... its /api/ the TLS backend, verified');
+is(websocket_echo('/ws/echo', 'example', $eport), 'example',
+   '... its /ws/ the WebSocket service');
 
 # ---- configuration errors ---------------------------------------------------
 my $cdir = standalone_dir('proxy-conf');
