@@ -306,7 +306,8 @@ static const char *expr_ssl(ap_expr_eval_ctx_t *ctx, const void *data,
 
 int sslx_optional_expr_lookup(ap_expr_lookup_parms *parms)
 {
-    if (parms->type != AP_EXPR_FUNC_STRING || strcmp(parms->name, "SSL")) {
+    if (parms->type != AP_EXPR_FUNC_STRING
+        || strcmp(parms->name, "SSL") != 0) {
         return DECLINED;
     }
     *parms->func = expr_ssl;

@@ -508,7 +508,7 @@ const char *sslx_vars_version(apr_pool_t *p, const char *name)
     ctx.p = p;
     for (def = var_defs; def->name; def++) {
         if (!strcasecmp(def->name, name)) {
-            return def->fn(&ctx);
+            return apr_pstrdup(p, def->fn(&ctx));
         }
     }
     return NULL;

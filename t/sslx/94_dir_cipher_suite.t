@@ -158,7 +158,7 @@ for my $case (
     ['TLSv1.3 ECDHE-ECDSA-AES128-GCM-SHA256',
      qr/'ECDHE-ECDSA-AES128-GCM-SHA256' is no TLS 1\.3 cipher suite/],
     ['TLSv1.2 AES256-SHA',
-     qr/SSLXCipherSuite: protocol 'TLSv1\.2' not supported/],
+     qr/SSLXCipherSuite TLSv1\.2: expected SSL or TLSv1\.3 before the list/],
 ) {
     my($arg, $want) = @$case;
     write_file("$dir/conf/httpd.conf", standalone_conf_head($dir, 'warn')
