@@ -23,6 +23,7 @@
 #include "sslx_io.h"
 #include "sslx_ocsp_check.h"
 #include "sslx_ocsp_config.h"
+#include "sslx_optional.h"
 #include "sslx_proxy.h"
 #include "sslx_pkcs11.h"
 #include "sslx_reload.h"
@@ -126,6 +127,9 @@ static void sslx_register_hooks(apr_pool_t *p)
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_expr_lookup(sslx_authz_expr_lookup, NULL, before_mod_ssl,
                         APR_HOOK_MIDDLE);
+    ap_hook_expr_lookup(sslx_optional_expr_lookup, NULL, before_mod_ssl,
+                        APR_HOOK_MIDDLE);
+    sslx_optional_register();
     sslx_io_register_filters();
     sslx_reauth_register_filters();
     sslx_cache_register_hooks();

@@ -67,7 +67,7 @@ int sslx_cache_pre_config(apr_pool_t *pconf)
 
     rv = ap_mutex_register(pconf, SSLX_CACHE_MUTEX_TYPE, NULL,
                            APR_LOCK_DEFAULT, 0);
-    for (i = 0; rv == APR_SUCCESS && !ap_find_linked_module("mod_ssl.c")
+    for (i = 0; rv == APR_SUCCESS && !sslx_config_modssl_loaded()
                 && i < sizeof(modssl_mutex_types) / sizeof(char *); i++) {
         rv = ap_mutex_register(pconf, modssl_mutex_types[i], NULL,
                                APR_LOCK_DEFAULT, 0);
@@ -98,7 +98,7 @@ static int mutex_configured(const ap_directive_t *d, const char *type)
  * mod_ssl configuration's "Mutex ... ssl-cache". */
 static const char *cache_mutex_type(void)
 {
-    if (!ap_find_linked_module("mod_ssl.c")
+    if (!sslx_config_modssl_loaded()
         && !mutex_configured(ap_conftree, SSLX_CACHE_MUTEX_TYPE)
         && mutex_configured(ap_conftree, "ssl-cache")) {
         return "ssl-cache";

@@ -562,3 +562,19 @@ int sslx_cipher_alias(const char *name, sslx_cipher_class_t *pattern)
     }
     return 0;
 }
+
+int sslx_cipher_tls13_id(const char *name, unsigned char id[2])
+{
+    gnutls_protocol_t min;
+    const char *known;
+    size_t i;
+
+    for (i = 0; gnutls_cipher_suite_info(i, id, NULL, NULL, NULL, &min)
+                != NULL; i++) {
+        known = sslx_cipher_openssl_name(id);
+        if (min == GNUTLS_TLS1_3 && known && !strcmp(known, name)) {
+            return 0;
+        }
+    }
+    return -1;
+}

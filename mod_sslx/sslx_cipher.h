@@ -23,6 +23,11 @@ const char *sslx_cipher_openssl_name(const unsigned char id[2]);
  * reports algorithms that match none of its suites. */
 int sslx_cipher_session_id(gnutls_session_t session, unsigned char id[2]);
 
+/* The two IANA id bytes of the TLS 1.3 suite OpenSSL calls `name`
+ * ("TLS_AES_256_GCM_SHA384", case matters as in OpenSSL); 0, or -1 when
+ * GnuTLS has no such TLS 1.3 suite. */
+int sslx_cipher_tls13_id(const char *name, unsigned char id[2]);
+
 /* OpenSSL's classes of a suite: the fields its cipher-list aliases
  * select by, each a set of bits (one bit per class): key exchange
  * (kECDHE), authentication (aRSA), cipher (AES128), MAC (SHA256),

@@ -17,6 +17,7 @@
 
 #include "sslx_config.h"
 #include "sslx_cert.h"
+#include "sslx_cipher.h"
 #include "sslx_compat.h"
 #include "sslx_ocsp_config.h"
 #include "sslx_proxy_config.h"
@@ -167,6 +168,8 @@ void *sslx_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->user_name = merge_str(base->user_name, add->user_name);
     dc->cipher_priority = add->cipher_priority ? add->cipher_priority
                                                : base->cipher_priority;
+    dc->tls13_suites = add->tls13_suites ? add->tls13_suites
+                                         : base->tls13_suites;
     /* A <Proxy> section's record is used whole: it was completed with
      * its server's settings when its credentials were built. */
     dc->proxy = add->proxy ? add->proxy : base->proxy;
@@ -201,10 +204,19 @@ int sslx_config_options(const sslx_dir_conf_t *dc)
 }
 
 /* The mod_ssl-named entries step aside when mod_ssl is loaded. */
+/* mod_sslx_alias.so's record is named mod_ssl.c too, but has no
+ * directives: it only makes <IfModule mod_ssl.c> hold. */
+int sslx_config_modssl_loaded(void)
+{
+    const module *m = ap_find_linked_module("mod_ssl.c");
+
+    return m != NULL && m->cmds != NULL;
+}
+
 int sslx_config_shadowed(const cmd_parms *cmd)
 {
     return strncasecmp(cmd->cmd->name, "SSLX", 4) != 0
-           && ap_find_linked_module("mod_ssl.c") != NULL;
+           && sslx_config_modssl_loaded();
 }
 
 static void note_origin(sslx_origin_t *o, const cmd_parms *cmd)
@@ -498,6 +510,54 @@ static const char *use_system_profile(cmd_parms *cmd)
     return NULL;
 }
 
+/* "SSLXCipherSuite TLSv1.3 list" in a directory (OpenSSL's ciphersuites
+ * syntax: names separated by colons).  mod_ssl refuses it there; here a
+ * TLS 1.3 connection on a suite the list leaves out gets 403. */
+static const char *dir_tls13_suites(cmd_parms *cmd, sslx_dir_conf_t *dc,
+                                    const char *list)
+{
+    char *names = apr_pstrdup(cmd->temp_pool, list), *name, *last;
+    unsigned char id[2];
+
+    dc->tls13_suites = apr_array_make(cmd->pool, 5, sizeof(apr_uint16_t));
+    for (name = apr_strtok(names, ": ", &last); name;
+         name = apr_strtok(NULL, ": ", &last)) {
+        if (sslx_cipher_tls13_id(name, id) != 0) {
+            return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: '",
+                               name, "' is no TLS 1.3 cipher suite GnuTLS "
+                               "knows", NULL);
+        }
+        APR_ARRAY_PUSH(dc->tls13_suites, apr_uint16_t) =
+            (apr_uint16_t)((id[0] << 8) | id[1]);
+    }
+    return NULL;
+}
+
+/* In a directory, as in mod_ssl: one list for TLS 1.2 and below
+ * (optionally named "SSL"), which leaves TLS 1.3 alone. */
+static const char *dir_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
+                                    const char *a2)
+{
+    const char *prio, *err = NULL;
+
+    if (a2 && !strcasecmp(a1, "TLSv1.3")) {
+        return dir_tls13_suites(cmd, dc, a2);
+    }
+    if (a2 && strcasecmp(a1, "SSL") != 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": expected "
+                           "SSL or TLSv1.3 before the list", NULL);
+    }
+    prio = sslx_compat_cipher_priority(cmd->pool, a2 ? a2 : a1, &err);
+    if (!prio) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    }
+    if ((err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
+                                          "NORMAL:", prio, NULL))) != NULL) {
+        return err;
+    }
+    return dir_cipher_priority(cmd, dc, prio);
+}
+
 static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
                                     const char *a2)
 {
@@ -507,19 +567,20 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    if (a2 && !strcasecmp(a1, "TLSv1.3") && !cmd->path) {
+    if (cmd->path) {
+        return dir_cipher_suite(cmd, dc, a1, a2);
+    }
+    if (a2 && !strcasecmp(a1, "TLSv1.3")) {
         return sslx_config_set_tls13_suites(cmd, a2);
     }
     if (a2 && strcasecmp(a1, "SSL") != 0) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": expected "
-                           "SSL or TLSv1.3 before the list", cmd->path
-                           ? " (TLSv1.3 in server context only)" : "",
-                           NULL);
+                           "SSL or TLSv1.3 before the list", NULL);
     }
     if (a2) {
         a1 = a2;
     }
-    if (!strcmp(a1, "PROFILE=SYSTEM") && !cmd->path) {
+    if (!strcmp(a1, "PROFILE=SYSTEM")) {
         return use_system_profile(cmd);
     }
     prio = sslx_compat_cipher_priority(cmd->pool, a1, &err);
@@ -529,9 +590,6 @@ static const char *set_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
     if ((err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
                                           "NORMAL:", prio, NULL))) != NULL) {
         return err;
-    }
-    if (cmd->path) {
-        return dir_cipher_priority(cmd, dc, prio);
     }
     sc->cipher_prio = prio;
     return NULL;

@@ -96,6 +96,10 @@ typedef struct {
     /* SSLXCipherSuite in a directory: the priorities a TLS 1.2 connection
      * is renegotiated to when its suite is not among them. */
     gnutls_priority_t cipher_priority;
+    /* SSLXCipherSuite TLSv1.3 in a directory: the IANA ids (apr_uint16_t)
+     * of the TLS 1.3 suites allowed; NULL leaves TLS 1.3 alone, as a
+     * list of TLS 1.2 suites does in mod_ssl. */
+    apr_array_header_t *tls13_suites;
     /* SSLXProxy* in a <Proxy> section, NULL elsewhere. */
     struct sslx_proxy_conf_t *proxy;
 } sslx_dir_conf_t;
@@ -108,6 +112,9 @@ typedef struct {
 /* Shared by the directive handlers of sslx_config.c and
  * sslx_config_auth.c. */
 int sslx_config_shadowed(const cmd_parms *cmd);
+
+/* Whether mod_ssl itself is loaded (not mod_sslx_alias.so's record). */
+int sslx_config_modssl_loaded(void);
 const char *sslx_config_file_arg(cmd_parms *cmd, const char *arg,
                                  const char **ppath);
 const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,

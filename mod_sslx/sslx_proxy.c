@@ -47,7 +47,7 @@ int sslx_proxy_bind_outgoing(conn_rec *c, struct ap_conf_vector_t *dir_conf,
     }
     pc = settings_for(c, dir_conf);
     if (pc->engine != 1 || !pc->tls) {
-        if (!ap_find_linked_module("mod_ssl.c")) {
+        if (!sslx_config_modssl_loaded()) {
             ap_log_cerror(APLOG_MARK, APLOG_ERR, 0, c, SSLXLOGNO(02201)
                           "TLS to a backend was asked for, but "
                           "SSLXProxyEngine is not on for %s",

@@ -221,8 +221,34 @@ static int cipher_refused(request_rec *r, const char *why)
     return HTTP_FORBIDDEN;
 }
 
+/* SSLXCipherSuite TLSv1.3 in a directory: whether the connection's
+ * TLS 1.3 suite is listed; no list allows every suite. */
+static int tls13_suite_allowed(const apr_array_header_t *allowed,
+                               gnutls_session_t session)
+{
+    unsigned char current[2];
+    apr_uint16_t id;
+    int i;
+
+    if (!allowed) {
+        return 1;
+    }
+    if (sslx_cipher_session_id(session, current) != 0) {
+        return 0;
+    }
+    id = (apr_uint16_t)((current[0] << 8) | current[1]);
+    for (i = 0; i < allowed->nelts; i++) {
+        if (APR_ARRAY_IDX(allowed, i, apr_uint16_t) == id) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* mod_ssl's per-directory SSLCipherSuite: renegotiate TLS 1.2 to the
- * directory's suites; nothing else can change a running connection. */
+ * directory's suites; nothing else can change a running connection.  As
+ * in mod_ssl, that list says nothing about TLS 1.3 connections, which
+ * only a "TLSv1.3" list restricts. */
 static int enforce_cipher_suite(request_rec *r, sslx_conn_t *sc,
                                 const sslx_dir_conf_t *dc)
 {
@@ -231,16 +257,18 @@ static int enforce_cipher_suite(request_rec *r, sslx_conn_t *sc,
     apr_status_t rv;
     int status;
 
-    if (suite_allowed(dc->cipher_priority, sc->session)) {
+    if (gnutls_protocol_get_version(sc->session) == GNUTLS_TLS1_3) {
+        return tls13_suite_allowed(dc->tls13_suites, sc->session)
+               ? OK : cipher_refused(r, "TLS 1.3 cannot renegotiate");
+    }
+    if (!dc->cipher_priority
+        || suite_allowed(dc->cipher_priority, sc->session)) {
         return OK;
     }
     if (r->connection->master) {
         apr_table_setn(r->notes, "ssl-renegotiate-forbidden",
                        "cipher-suite");
         return cipher_refused(r, "HTTP/2 cannot renegotiate");
-    }
-    if (gnutls_protocol_get_version(sc->session) == GNUTLS_TLS1_3) {
-        return cipher_refused(r, "TLS 1.3 cannot renegotiate");
     }
     if ((status = buffer_body(r, limit)) != OK) {
         return status;
@@ -276,7 +304,7 @@ int sslx_reauth_access(request_rec *r)
     if (!sc || sc->state != SSLX_ST_TRAFFIC) {
         return DECLINED;
     }
-    if (dc->cipher_priority
+    if ((dc->cipher_priority || dc->tls13_suites)
         && (status = enforce_cipher_suite(r, sc, dc)) != OK) {
         return status;
     }

@@ -3,7 +3,8 @@
  * can never disagree.
  *
  * Names and spellings are mod_ssl's: "TLSv1.3", OpenSSL cipher names,
- * RFC 2253 DNs, OpenSSL time and algorithm names.  Connection-wide facts
+ * RFC 2253 DNs, OpenSSL time and algorithm names; like mod_ssl's, names
+ * compare without case, except DN components.  Connection-wide facts
  * (protocol, cipher, session id, our certificate, the client's) are
  * computed once and kept on the connection; everything else is computed
  * into the pool of the caller.  Lookups on connections that are not ours
@@ -155,6 +156,13 @@ static const char *var_interface(const var_ctx_t *ctx)
 static const char *var_library(const var_ctx_t *ctx)
 {
     return apr_pstrcat(ctx->p, "GnuTLS/", gnutls_check_version(NULL), NULL);
+}
+
+/* The GnuTLS mod_sslx was built with; _LIBRARY is the one it runs on. */
+static const char *var_library_interface(const var_ctx_t *ctx)
+{
+    (void)ctx;
+    return "GnuTLS/" GNUTLS_VERSION;
 }
 
 /* The certificates the client sent, leaf first; NULL when none. */
@@ -356,7 +364,7 @@ static const char *cert_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
     size_t i;
 
     for (i = 0; i < sizeof(crt_fields) / sizeof(crt_fields[0]); i++) {
-        if (!strcmp(field, crt_fields[i].field)) {
+        if (!strcasecmp(field, crt_fields[i].field)) {
             return crt_fields[i].get(ctx->p, crt);
         }
     }
@@ -366,16 +374,16 @@ static const char *cert_var(const var_ctx_t *ctx, gnutls_x509_crt_t crt,
     if (!strncmp(field, "I_DN", 4)) {
         return cert_dn_var(ctx, crt, SSLX_X509_ISSUER, field + 4);
     }
-    if (!strncmp(field, "SAN_", 4)) {
+    if (!strncasecmp(field, "SAN_", 4)) {
         return cert_san_var(ctx, crt, field + 4);
     }
-    if (!strcmp(field, "V_REMAIN")) {
+    if (!strcasecmp(field, "V_REMAIN")) {
         return sslx_x509_days_remaining(ctx->p, crt, apr_time_now());
     }
-    if (!strcmp(field, "CERT")) {
+    if (!strcasecmp(field, "CERT")) {
         return sslx_x509_pem(ctx->p, der);
     }
-    if (!strcmp(field, "B64CERT")) {
+    if (!strcasecmp(field, "B64CERT")) {
         return sslx_x509_b64(ctx->p, der);
     }
     return NULL;
@@ -416,16 +424,16 @@ static const char *client_cert_var(const var_ctx_t *ctx, const char *field)
     const gnutls_datum_t *der;
     gnutls_x509_crt_t crt;
 
-    if (!strncmp(field, "CERT_CHAIN_", 11)) {
+    if (!strncasecmp(field, "CERT_CHAIN_", 11)) {
         return client_chain_var(ctx, field + 11, 0);
     }
-    if (!strncmp(field, "B64CERT_CHAIN_", 14)) {
+    if (!strncasecmp(field, "B64CERT_CHAIN_", 14)) {
         return client_chain_var(ctx, field + 14, 1);
     }
     if ((crt = client_cert(ctx, &der)) == NULL) {
         return NULL;
     }
-    if (!strcmp(field, "CERT_RFC4523_CEA")) {
+    if (!strcasecmp(field, "CERT_RFC4523_CEA")) {
         return sslx_x509_rfc4523_cea(ctx->p, crt);
     }
     return cert_var(ctx, crt, der, field);
@@ -446,6 +454,7 @@ static const var_def_t var_defs[] = {
     { "SSL_TLS_SNI",           var_sni,           0 },
     { "SSL_VERSION_INTERFACE", var_interface,     SSLX_VAR_STD },
     { "SSL_VERSION_LIBRARY",   var_library,       SSLX_VAR_STD },
+    { "SSL_VERSION_LIBRARY_INTERFACE", var_library_interface, 0 },
     { "SSL_PROTOCOL",          var_protocol,      SSLX_VAR_STD },
     { "SSL_SECURE_RENEG",      var_secure_reneg,  SSLX_VAR_STD },
     { "SSL_COMPRESS_METHOD",   var_compress,      SSLX_VAR_STD },
@@ -474,15 +483,33 @@ static const char *lookup(const var_ctx_t *ctx, const char *name)
     const var_def_t *def;
 
     for (def = var_defs; def->name; def++) {
-        if (!strcmp(def->name, name)) {
+        if (!strcasecmp(def->name, name)) {
             return def->fn(ctx);
         }
     }
-    if (!strncmp(name, "SSL_SERVER_", 11)) {
+    if (!strncasecmp(name, "SSL_SERVER_", 11)) {
         return server_cert_var(ctx, name + 11);
     }
-    if (!strncmp(name, "SSL_CLIENT_", 11)) {
+    if (!strncasecmp(name, "SSL_CLIENT_", 11)) {
         return client_cert_var(ctx, name + 11);
+    }
+    return NULL;
+}
+
+const char *sslx_vars_version(apr_pool_t *p, const char *name)
+{
+    const var_def_t *def;
+    var_ctx_t ctx;
+
+    if (strncasecmp(name, "SSL_VERSION_", 12) != 0) {
+        return NULL;
+    }
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.p = p;
+    for (def = var_defs; def->name; def++) {
+        if (!strcasecmp(def->name, name)) {
+            return apr_pstrdup(p, def->fn(&ctx));
+        }
     }
     return NULL;
 }

@@ -15,6 +15,10 @@ void sslx_vars_conn_ready(sslx_conn_t *sc);
 const char *sslx_vars_lookup(apr_pool_t *p, server_rec *s, conn_rec *c,
                              request_rec *r, const char *name);
 
+/* SSL_VERSION_INTERFACE, _LIBRARY and _LIBRARY_INTERFACE, which name
+ * the software whatever the connection; NULL for other names. */
+const char *sslx_vars_version(apr_pool_t *p, const char *name);
+
 /* fixups: HTTPS and SSL_TLS_SNI always, the rest as SSLXOptions say. */
 void sslx_vars_export(request_rec *r, sslx_conn_t *sc, int options);
 

@@ -623,7 +623,8 @@ sub wait_for_port {
     return 0;
 }
 
-# start_httpd($conf, port => P): runs httpd -DFOREGROUND -f $conf.
+# start_httpd($conf, port => P, args => [...]): runs httpd -DFOREGROUND
+# (with args, e.g. ['-d', ROOT]) -f $conf.
 # Returns { pid, up, exited, rc, stderr_file }: up when the port accepts
 # connections, exited/rc when httpd stopped by itself (a failed start).
 sub start_httpd {
@@ -638,7 +639,7 @@ sub start_httpd {
         open STDIN, '<', '/dev/null';
         open STDOUT, '>', $errfile;
         open STDERR, '>&', \*STDOUT;
-        { exec httpd_bin(), '-DFOREGROUND', '-f', $conf }
+        { exec httpd_bin(), '-DFOREGROUND', @{ $o{args} || [] }, '-f', $conf }
         POSIX::_exit(127);
     }
     my $h = { pid => $pid, stderr_file => $errfile };
