@@ -317,7 +317,7 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
                      const sslx_srv_conf_t *sc, const char *prio,
                      sslx_pphrase_t *pp, sslx_tls_t *tls)
 {
-    sslx_cert_load_t ld;
+    sslx_cert_load_t ld = { 0 };
     const char *errpos = NULL, *err;
     int rv;
 

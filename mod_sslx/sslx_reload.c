@@ -335,7 +335,7 @@ static const char *check_validity(apr_pool_t *p, const sslx_srv_conf_t *sc,
 static gen_t *build(sslx_reload_t *r, apr_pool_t *p, const char **perr)
 {
     const sslx_srv_conf_t *sc = sslx_config_srv(r->s);
-    sslx_cert_load_t ld;
+    sslx_cert_load_t ld = { 0 };
     apr_pool_t *pool;
     gen_t *g;
 
@@ -349,6 +349,7 @@ static gen_t *build(sslx_reload_t *r, apr_pool_t *p, const char **perr)
     apr_pool_create(&ld.scratch, pool);
     ld.owner = pool;
     ld.server = r->s;
+    ld.chain_file = sc->chain_file;
     ld.pphrase = sslx_pphrase_kept_only(ld.scratch,
         sslx_config_srv(r->main_s)->pphrase_dialog);
     *perr = sslx_init_build_creds(&ld, sc, &g->creds, &g->leaves);
