@@ -190,9 +190,9 @@ is(scalar(@bad), 0, 'no other mod_sslx warnings') or diag(join "\n", @bad);
     ok($h->{up}, 'MaxConnectionsPerChild 2: the server starts');
     install('two');
     # The parent looks from httpd's monitor hook, which runs every few
-    # seconds (about ten when idle).
+    # seconds (about ten when idle, more on a loaded or sanitized build).
     my $parent = 0;
-    for (1 .. 100) {
+    for (1 .. 300) {
         last if $parent = error_log_of($dir)
             =~ /\[pid $h->{pid}:[^]]*\] SSLX02522: .*serial 1002/;
         sleep 0.2;
