@@ -229,6 +229,7 @@ sub start_httpd_on_pty {
                                                PeerPort => $o{port},
                                                Timeout => 1)) {
             $h->{up} = 1;
+            SSLXTest::wait_for_children($pid, $deadline);
             last;
         }
     }

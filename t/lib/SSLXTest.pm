@@ -654,12 +654,31 @@ sub start_httpd {
                                                PeerPort => $o{port},
                                                Timeout => 1)) {
             $h->{up} = 1;
+            wait_for_children($pid, $deadline);
             last;
         }
         sleep 0.1;
     }
     $h->{stderr} = read_file($errfile);
     return $h;
+}
+
+# The listening socket accepts (into its backlog) as soon as httpd's first
+# configuration pass opened it, but httpd reads its configuration a second
+# time before it forks the children that serve: a test that changes files
+# right after "up" would race that second pass.  Children exist only after
+# it, so they are what "ready" means.
+sub wait_for_children {
+    my($pid, $deadline) = @_;
+    while (time < $deadline) {
+        for my $stat (glob '/proc/[0-9]*/stat') {
+            my $line = read_file($stat) // next;
+            # pid (comm) state ppid ...; comm may hold spaces and parens
+            return 1 if $line =~ /.*\)\s+\S+\s+(\d+)\s/ && $1 == $pid;
+        }
+        sleep 0.1;
+    }
+    return 0;
 }
 
 sub stop_httpd {
