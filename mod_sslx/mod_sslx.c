@@ -21,6 +21,7 @@
 #include "sslx_conn.h"
 #include "sslx_counters.h"
 #include "sslx_io.h"
+#include "sslx_md.h"
 #include "sslx_ocsp_check.h"
 #include "sslx_ocsp_config.h"
 #include "sslx_optional.h"
@@ -47,6 +48,8 @@ static int sslx_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     return sslx_cache_pre_config(pconf);
 }
 
+#define SSLX_POST_CONFIG_ORDER (APR_HOOK_MIDDLE + 1)
+
 static void sslx_register_hooks(apr_pool_t *p)
 {
     /* Run after mod_ssl where both register the same thing, so lookups
@@ -68,20 +71,28 @@ static void sslx_register_hooks(apr_pool_t *p)
                          APR_HOOK_MIDDLE + 1);
     ap_hook_check_config(sslx_stapling_check_config, NULL, NULL,
                          APR_HOOK_MIDDLE + 2);
-    ap_hook_post_config(sslx_init_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(sslx_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* mod_md sets up in post_config at middle order and reads what TLS
+     * modules made of its files at last order: in between, certificate
+     * files it hands over become pairs (sslx_md.c) before the other
+     * post_config hooks use the vhosts' credentials. */
+    ap_hook_post_config(sslx_md_post_config, NULL, NULL,
+                        SSLX_POST_CONFIG_ORDER);
+    ap_hook_post_config(sslx_init_post_config, NULL, NULL,
+                        SSLX_POST_CONFIG_ORDER);
+    ap_hook_post_config(sslx_cache_post_config, NULL, NULL,
+                        SSLX_POST_CONFIG_ORDER);
     ap_hook_post_config(sslx_counters_post_config, NULL, NULL,
-                        APR_HOOK_MIDDLE);
+                        SSLX_POST_CONFIG_ORDER);
     ap_hook_post_config(sslx_reload_post_config, NULL, NULL,
-                        APR_HOOK_MIDDLE);
+                        SSLX_POST_CONFIG_ORDER);
     ap_hook_post_config(sslx_certcomp_post_config, NULL, NULL,
-                        APR_HOOK_MIDDLE);
+                        SSLX_POST_CONFIG_ORDER);
     /* Before mod_watchdog's post_config, which starts what is
      * registered with it. */
     ap_hook_post_config(sslx_stapling_post_config, NULL, NULL,
-                        APR_HOOK_MIDDLE);
+                        SSLX_POST_CONFIG_ORDER);
     ap_hook_post_config(sslx_ocsp_check_post_config, NULL, NULL,
-                        APR_HOOK_MIDDLE);
+                        SSLX_POST_CONFIG_ORDER);
     ap_hook_child_init(sslx_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sslx_stapling_child_init, NULL, NULL,
                        APR_HOOK_MIDDLE);

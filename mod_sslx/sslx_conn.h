@@ -53,6 +53,9 @@ typedef struct {
     const char *alpn;           /* protocol chosen via ALPN, or NULL */
     unsigned client_max_version; /* highest the ClientHello offers */
     int hello_seen;             /* the first ClientHello fixed the vhost */
+    int challenge;              /* the handshake answered an ACME
+                                 * challenge (sslx_md.c): no request is
+                                 * served */
     int pull_would_block;       /* the last pull found nothing to read */
 
     apr_bucket_brigade *raw_in;   /* ciphertext read, not yet pulled */

@@ -20,6 +20,7 @@
 #include "sslx_handshake.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
+#include "sslx_md.h"
 #include "sslx_ticket.h"
 
 #define SSLX_EXT_SERVER_NAME 0
@@ -347,6 +348,10 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
         return rv;
     }
     if (sni.alpn_malformed && (rv = let_gnutls_reject_alpn(sc)) < 0) {
+        return rv;
+    }
+    if ((rv = sslx_md_answer_challenge(sc)) < 0 || sc->challenge) {
+        /* A challenge is answered in a full handshake, never resumed. */
         return rv;
     }
     /* The vhost is final: GnuTLS cannot take tickets back once enabled,

@@ -19,6 +19,7 @@
 #include <apr_strings.h>
 #include <apr_hash.h>
 #include <http_core.h>
+#include <http_ssl.h>
 
 #include "sslx_config.h"
 #include "sslx_init.h"
@@ -368,11 +369,10 @@ static int prepare_vhost(apr_pool_t *pconf, apr_pool_t *ptemp,
         return OK;
     }
     if (sc->cert_pairs->nelts == 0) {
-        return fail_vhost(s, apr_psprintf(ptemp, "SSLXEngine is on for "
-                          "%s (%s:%d) but no SSLXCertificateFile is "
-                          "configured", s->server_hostname,
-                          s->defn_name ? s->defn_name : "?",
-                          s->defn_line_number));
+        /* Another module (mod_md) may hand over files in post_config
+         * (sslx_md.c), which says so if none does. */
+        return sslx_init_cert_providers() ? OK
+               : fail_vhost(s, sslx_init_no_cert_message(ptemp, s));
     }
     prio = priority_text(pconf, sc, 0);
     id = identity_of(pconf, sc, apr_pstrcat(ptemp, prio, "|",
@@ -389,6 +389,37 @@ static int prepare_vhost(apr_pool_t *pconf, apr_pool_t *ptemp,
     }
     sc->tls = tls;
     return OK;
+}
+
+int sslx_init_cert_providers(void)
+{
+    const apr_array_header_t *add = ap_hook_get_ssl_add_cert_files();
+    const apr_array_header_t *fallback =
+        ap_hook_get_ssl_add_fallback_cert_files();
+
+    return (add && add->nelts) || (fallback && fallback->nelts);
+}
+
+const char *sslx_init_no_cert_message(apr_pool_t *p, const server_rec *s)
+{
+    return apr_psprintf(p, "SSLXEngine is on for %s (%s:%d) but no "
+                        "SSLXCertificateFile is configured%s",
+                        s->server_hostname,
+                        s->defn_name ? s->defn_name : "?",
+                        s->defn_line_number,
+                        sslx_init_cert_providers()
+                        ? ", and no module (such as mod_md) provides one"
+                        : "");
+}
+
+int sslx_init_vhost(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    sslx_pphrase_t *pp = sslx_pphrase_begin(pconf, ptemp,
+        sslx_config_srv(s)->pphrase_dialog);
+    int rv = prepare_vhost(pconf, ptemp, s, apr_hash_make(ptemp), pp);
+
+    sslx_pphrase_end(pp);
+    return rv;
 }
 
 int sslx_init_check_config(apr_pool_t *pconf, apr_pool_t *plog,

@@ -51,6 +51,9 @@ typedef struct sslx_tls_t {
      * the certificates on disk (sslx_reload.c); NULL when off.  Set in
      * post_config. */
     struct sslx_reload_t *reload;
+    /* The certificates are a module's stand-ins ("fallback" files from
+     * mod_md while it has none yet): requests get 503 (sslx_request.c). */
+    int service_unavailable;
 } sslx_tls_t;
 
 /* check_config: load credentials and priorities for every vhost with
@@ -58,6 +61,19 @@ typedef struct sslx_tls_t {
  * the syntax check.  Returns OK or an HTTP error status. */
 int sslx_init_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s);
+
+/* Whether some module (mod_md) registered to hand over certificate files
+ * through httpd's ap_ssl_add_cert_files(): a TLS vhost without
+ * SSLXCertificateFile then waits for post_config (sslx_md.c). */
+int sslx_init_cert_providers(void);
+
+/* The error for a TLS vhost left without certificates (from p). */
+const char *sslx_init_no_cert_message(apr_pool_t *p, const server_rec *s);
+
+/* (Re)builds the sslx_tls_t of vhost s from its configuration, as
+ * check_config does, e.g. after certificate pairs were added to it.
+ * Returns OK or an HTTP error status (logged). */
+int sslx_init_vhost(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
 /* The credentials of a vhost with configuration sc: its certificate/key
  * pairs, the CA names its certificate requests advertise, DH parameters;

@@ -36,6 +36,21 @@ static int answer_plain_http(request_rec *r)
     return HTTP_BAD_REQUEST;
 }
 
+/* A connection made to answer an ACME challenge, or to a vhost whose
+ * certificates are a module's stand-ins (mod_md's while it has no real
+ * ones yet), serves no request: 503, as mod_ssl answers. */
+static int answer_unavailable(request_rec *r, const sslx_conn_t *sc)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSLXLOGNO(01505)
+                  "%s: 503", sc->challenge
+                  ? "the connection answered an ACME challenge"
+                  : apr_psprintf(r->pool, "vhost %s has only stand-in "
+                                 "certificates until its managed domain "
+                                 "gets real ones",
+                                 sc->server->server_hostname));
+    return HTTP_SERVICE_UNAVAILABLE;
+}
+
 static int same_tls(const server_rec *a, const server_rec *b)
 {
     return a == b || sslx_config_srv(a)->tls == sslx_config_srv(b)->tls;
@@ -93,6 +108,9 @@ int sslx_request_check(request_rec *r)
     }
     if (sc->state == SSLX_ST_PLAIN_HTTP) {
         return answer_plain_http(r);
+    }
+    if (sc->challenge || (sc->tls && sc->tls->service_unavailable)) {
+        return answer_unavailable(r, sc);
     }
     if (r->connection->master) {
         /* HTTP/2 streams: the master connection's handshake decided. */
