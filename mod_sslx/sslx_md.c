@@ -59,7 +59,7 @@ static void add_pairs(apr_pool_t *pconf, server_rec *s,
 static int take_files(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     sslx_srv_conf_t *sc = sslx_config_srv(s);
-    int n = sc->cert_pairs->nelts, fallback = 0, i, rv;
+    int n = sc->cert_pairs->nelts, fallback = 0, trial, i, rv;
     apr_array_header_t *certs = apr_array_make(ptemp, n + 2,
                                                sizeof(const char *));
     apr_array_header_t *keys = apr_array_make(ptemp, n + 2,
@@ -92,9 +92,11 @@ static int take_files(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         return rv;
     }
     sc->tls->service_unavailable = fallback;
-    ap_log_error(APLOG_MARK, fallback ? APLOG_WARNING : APLOG_DEBUG, 0, s,
-                 SSLXLOGNO(03102) "vhost %s (%s:%d) uses %d certificate(s) "
-                 "a module provides%s", s->server_hostname,
+    /* A warning once, not also in httpd's trial run of the configuration. */
+    trial = ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
+    ap_log_error(APLOG_MARK, fallback && !trial ? APLOG_WARNING : APLOG_DEBUG,
+                 0, s, SSLXLOGNO(03102) "vhost %s (%s:%d) uses %d "
+                 "certificate(s) a module provides%s", s->server_hostname,
                  s->defn_name ? s->defn_name : "?", s->defn_line_number,
                  certs->nelts - n, fallback ? ", stand-ins until the real "
                  "ones exist: its requests are answered with 503" : "");
