@@ -306,6 +306,41 @@ static int staple(gnutls_session_t session, void *ptr,
     return der && response->data ? 0 : GNUTLS_E_NO_CERTIFICATE_STATUS;
 }
 
+static const char *state_name(const entry_t *e)
+{
+    switch (e->kind) {
+    case SSLX_STAPLE_GOOD:           return "good";
+    case SSLX_STAPLE_ERROR_RESPONSE: return "error response";
+    default:                         return "none";
+    }
+}
+
+apr_array_header_t *sslx_stapling_report(server_rec *s, apr_pool_t *p)
+{
+    const stapling_t *st = ocsp_of(s)->stapling_state;
+    apr_array_header_t *out = apr_array_make(p, 4,
+                                             sizeof(sslx_stapling_report_t));
+    sslx_stapling_report_t *rep;
+    const staple_t *sp;
+    entry_t e;
+    int i;
+
+    for (i = 0; st && st->provider && i < st->staples->nelts; i++) {
+        sp = APR_ARRAY_IDX(st->staples, i, const staple_t *);
+        rep = apr_array_push(out);
+        memset(rep, 0, sizeof(*rep));
+        rep->subject = sp->subject;
+        rep->responder = sp->url;
+        rep->state = "not fetched";
+        if (sslx_stapling_cache_get(sp, p, &e) == APR_SUCCESS) {
+            rep->state = state_name(&e);
+            rep->this_update = e.this_update;
+            rep->next_update = e.next_update;
+        }
+    }
+    return out;
+}
+
 /* ---- configuration ----------------------------------------------------- */
 
 /* The certificate that issued pair i's leaf: the next one of its chain

@@ -5,8 +5,10 @@
  * order, so scripts can parse it as they parse mod_status's own lines;
  * the HTML page shows the same numbers in three tables: handshakes,
  * failed handshakes by reason, session cache and certificate reloads.
- * The session cache provider's own report (entries, memory) follows
- * under mod_ssl's heading, from sslx_cache.c.
+ * Then each certificate stapled from the stapling cache, with what the
+ * cache holds for it and until when (sslx_stapling.c).  The session
+ * cache provider's own report (entries, memory) follows under mod_ssl's
+ * heading, from sslx_cache.c.
  */
 #include "sslx_private.h"
 
@@ -16,6 +18,7 @@
 #include <mod_status.h>
 
 #include "sslx_counters.h"
+#include "sslx_stapling.h"
 #include "sslx_status.h"
 
 static apr_uint64_t failures(const server_rec *s)
@@ -42,6 +45,64 @@ static void auto_lines(request_rec *r, const server_rec *s)
                    sslx_counters_name((sslx_counter_t)i),
                    sslx_counters_get(s, (sslx_counter_t)i));
     }
+}
+
+/* Seconds since the epoch as ISO 8601 UTC, or "none". */
+static const char *iso_time(apr_pool_t *p, apr_int64_t secs)
+{
+    apr_time_exp_t tm;
+    char buf[32];
+    apr_size_t len;
+
+    if (secs <= 0
+        || apr_time_exp_gmt(&tm, apr_time_from_sec(secs)) != APR_SUCCESS
+        || apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ",
+                        &tm) != APR_SUCCESS) {
+        return "none";
+    }
+    return apr_pstrdup(p, buf);
+}
+
+/* ?auto: SSLXStapledCertificates, then five lines per certificate,
+ * numbered from 1. */
+static void auto_staples(request_rec *r, const apr_array_header_t *reps)
+{
+    const sslx_stapling_report_t *rep;
+    int i;
+
+    ap_rprintf(r, "SSLXStapledCertificates: %d\n", reps->nelts);
+    for (i = 0; i < reps->nelts; i++) {
+        rep = &APR_ARRAY_IDX(reps, i, sslx_stapling_report_t);
+        ap_rprintf(r, "SSLXStaple%dSubject: %s\nSSLXStaple%dResponder: %s\n"
+                   "SSLXStaple%dStatus: %s\nSSLXStaple%dThisUpdate: %s\n"
+                   "SSLXStaple%dNextUpdate: %s\n", i + 1, rep->subject,
+                   i + 1, rep->responder, i + 1, rep->state, i + 1,
+                   iso_time(r->pool, rep->this_update), i + 1,
+                   iso_time(r->pool, rep->next_update));
+    }
+}
+
+static void html_staples(request_rec *r, const apr_array_header_t *reps)
+{
+    const sslx_stapling_report_t *rep;
+    int i;
+
+    if (reps->nelts == 0) {
+        return;
+    }
+    ap_rputs("<table border=\"0\"><tr><th>stapled certificate</th>"
+             "<th>responder</th><th>cached response</th><th>this update"
+             "</th><th>next update</th></tr>\n", r);
+    for (i = 0; i < reps->nelts; i++) {
+        rep = &APR_ARRAY_IDX(reps, i, sslx_stapling_report_t);
+        ap_rprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                   "<td>%s</td></tr>\n",
+                   ap_escape_html(r->pool, rep->subject),
+                   ap_escape_html(r->pool, rep->responder), rep->state,
+                   iso_time(r->pool, rep->this_update),
+                   iso_time(r->pool, rep->next_update));
+    }
+    ap_rputs("</table>\n", r);
 }
 
 static void html_rows(request_rec *r, const server_rec *s, int first,
@@ -81,15 +142,19 @@ static void html_page(request_rec *r, const server_rec *s)
 static int status_section(request_rec *r, int flags)
 {
     const server_rec *s = r->server;
+    apr_array_header_t *reps;
 
     if (sslx_counters_since(s) == 0) {
         return OK;
     }
+    reps = sslx_stapling_report(r->server, r->pool);
     if (flags & AP_STATUS_SHORT) {
         auto_lines(r, s);
+        auto_staples(r, reps);
     }
     else {
         html_page(r, s);
+        html_staples(r, reps);
     }
     return OK;
 }

@@ -32,7 +32,7 @@ use SSLXTest;
 use SSLXOCSP;
 
 my $moddir = Apache::Test::vars('sslx_modulesdir');
-plan tests => 46,
+plan tests => 50,
     need { 'openssl is needed'    => have_cmd('openssl'),
            'certtool is needed'   => have_cmd('certtool'),
            'gnutls-cli is needed' => have_cmd('gnutls-cli'),
@@ -107,6 +107,9 @@ LoadModule socache_dbm_module "$moddir/mod_socache_dbm.so"
     MaxRequestWorkers 16
 </IfModule>
 SSLStaplingCache "dbm:$dir/logs/stapling"
+<Location /server-status>
+    SetHandler server-status
+</Location>
 $vhosts
 EOC
 write_file("$dir/index.html", "ok\n");
@@ -206,6 +209,30 @@ ok($r->{handshake_ok} && $r->{verify_ok} && !$r->{stapled},
 ok(wait_until(10, sub {
        log_lines(qr/SSLX02714: stapling: no OCSP response for CN=localhost from \Q$url{dead2}\E: no answer/)
    }), '... and the log names the responder');
+
+# ---- mod_status ------------------------------------------------------------------
+# ?auto: one numbered group of lines per certificate fetched for.
+my $st = curl_https(port => $port{good}, host => 'localhost',
+                    path => '/server-status?auto', cacert => $ca);
+my %staple;
+for my $n (1 .. (($st->{body} // '') =~ /^SSLXStapledCertificates: (\d+)$/m ? $1 : 0)) {
+    my %f = $st->{body} =~ /^SSLXStaple${n}(\w+): (.*)$/mg;
+    $staple{"$f{Responder} $f{Status}"} = \%f;
+}
+my $good = $staple{"$url{r1} good"};
+ok($good && $good->{Subject} =~ /CN=localhost/
+   && $good->{NextUpdate} =~ /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+   'mod_status ?auto: a certificate whose good response is cached, with '
+   . 'its next update') or diag($st->{body});
+ok($staple{"$url{r1} error response"},
+   '... one whose responder says revoked') or diag($st->{body});
+ok($staple{"$url{dead2} none"} && $staple{"$url{dead2} none"}{NextUpdate} eq 'none',
+   '... one whose responder is down: no response, no next update')
+    or diag($st->{body});
+my $html = curl_https(port => $port{good}, host => 'localhost',
+                      path => '/server-status', cacert => $ca);
+like($html->{body} // '', qr{<th>stapled certificate</th>.*<td>\Q$url{r1}\E</td><td>good</td>}s,
+     '... and the HTML page has the same table') or diag($html->{body});
 
 # ---- late ---------------------------------------------------------------------
 ok(wait_until(10, sub {
