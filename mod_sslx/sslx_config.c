@@ -306,8 +306,10 @@ static const char *set_engine(cmd_parms *cmd, void *dc, const char *arg)
     }
     else if (!strcasecmp(arg, "optional")) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, " optional (TLS "
-                           "upgrade of plain HTTP, RFC 2817) is not "
-                           "supported by mod_sslx", NULL);
+                           "upgrade of plain HTTP, RFC 2817, which no "
+                           "browser speaks) is not supported by mod_sslx: "
+                           "use 'on' in a vhost of its own port for https",
+                           NULL);
     }
     else {
         return apr_pstrcat(cmd->pool, cmd->cmd->name,
@@ -869,6 +871,8 @@ static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
 }
 
 #define SRV RSRC_CONF
+/* Where mod_ssl takes them: a directory's lands in its vhost. */
+#define SRV_DIR (RSRC_CONF | ACCESS_CONF | OR_AUTHCFG)
 
 const command_rec sslx_config_cmds[] = {
     AP_INIT_TAKE1("SSLXEngine", set_engine, NULL, SRV,
@@ -950,13 +954,13 @@ const command_rec sslx_config_cmds[] = {
     AP_INIT_TAKE1("SSLVerifyDepth", sslx_config_set_verify_depth, NULL,
                   RSRC_CONF | OR_AUTHCFG, "mod_ssl name of SSLXVerifyDepth"),
     AP_INIT_TAKE1("SSLXCACertificateFile", sslx_config_set_ca_file, NULL,
-                  SRV, "CAs trusted for client certificates (PEM)"),
+                  SRV_DIR, "CAs trusted for client certificates (PEM)"),
     AP_INIT_TAKE1("SSLCACertificateFile", sslx_config_set_ca_file, NULL,
-                  SRV, "mod_ssl name of SSLXCACertificateFile"),
+                  SRV_DIR, "mod_ssl name of SSLXCACertificateFile"),
     AP_INIT_TAKE1("SSLXCACertificatePath", sslx_config_set_ca_path, NULL,
-                  SRV, "directory of CAs trusted for client certificates"),
+                  SRV_DIR, "directory of CAs trusted for client certificates"),
     AP_INIT_TAKE1("SSLCACertificatePath", sslx_config_set_ca_path, NULL,
-                  SRV, "mod_ssl name of SSLXCACertificatePath"),
+                  SRV_DIR, "mod_ssl name of SSLXCACertificatePath"),
     AP_INIT_TAKE1("SSLXCADNRequestFile", sslx_config_set_ca_dn_file, NULL,
                   SRV, "CA names sent in the certificate request"),
     AP_INIT_TAKE1("SSLCADNRequestFile", sslx_config_set_ca_dn_file, NULL,

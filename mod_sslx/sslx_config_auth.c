@@ -110,18 +110,41 @@ static const char *set_dir(cmd_parms *cmd, const char *arg,
     return NULL;
 }
 
+/* mod_ssl 2.4 takes the trusted CAs in a <Directory> or <Location> too,
+ * as the enclosing vhost's: the handshake that verifies a client
+ * certificate has one set of CAs.  So does mod_sslx.  In .htaccess,
+ * read after the handshake, they could change nothing and are refused. */
+static const char *ca_context(cmd_parms *cmd)
+{
+    if (cmd->path && !(cmd->override & ACCESS_CONF)) {
+        return apr_psprintf(cmd->pool, "%s cannot be used in .htaccess: the "
+                            "CAs a client certificate is verified against "
+                            "belong to the vhost; set it there (or in a "
+                            "<Directory> of the server configuration, which "
+                            "sets it for the vhost, as with mod_ssl)",
+                            cmd->cmd->name);
+    }
+    return NULL;
+}
+
 const char *sslx_config_set_ca_file(cmd_parms *cmd, void *dc,
                                     const char *arg)
 {
+    const char *err = ca_context(cmd);
+
     (void)dc;
-    return set_file(cmd, arg, &sslx_config_srv(cmd->server)->ca_file);
+    return err ? err : set_file(cmd, arg,
+                                &sslx_config_srv(cmd->server)->ca_file);
 }
 
 const char *sslx_config_set_ca_path(cmd_parms *cmd, void *dc,
                                     const char *arg)
 {
+    const char *err = ca_context(cmd);
+
     (void)dc;
-    return set_dir(cmd, arg, &sslx_config_srv(cmd->server)->ca_path);
+    return err ? err : set_dir(cmd, arg,
+                               &sslx_config_srv(cmd->server)->ca_path);
 }
 
 const char *sslx_config_set_ca_dn_file(cmd_parms *cmd, void *dc,

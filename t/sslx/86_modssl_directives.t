@@ -7,7 +7,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSLXTest;
 
-plan tests => 35, need { 'openssl is needed' => have_cmd('openssl') };
+plan tests => 40, need { 'openssl is needed' => have_cmd('openssl') };
 
 my $pki = pki();
 
@@ -36,6 +36,7 @@ my @refused = (
     ['SSLVHostSNIPolicy insecure', qr/SSLVHostSNIPolicy insecure: mod_sslx always applies the 'secure' policy/],
     ['SSLCipherSuite TLSv1.3 ECDHE-ECDSA-AES128-GCM-SHA256', qr/SSLCipherSuite TLSv1\.3 .*only TLS 1\.3 suites/],
     ['SSLCipherSuite TLSv1.2 HIGH', qr/SSLCipherSuite TLSv1\.2: expected SSL or TLSv1\.3/],
+    ['SSLEngine optional', qr/SSLEngine optional \(TLS upgrade of plain HTTP, RFC 2817.*use 'on' in a vhost of its own port/],
 );
 my $cdir = standalone_dir('modssl-directives-check');
 my $n = 0;
@@ -79,6 +80,11 @@ write_file("$dir/dn.d/foreign.pem", read_file("$pki/foreign-ca.crt"));
 $case{dnpath} = "SSLVerifyClient optional\n"
               . "    SSLCACertificateFile \"$pki/client-ca.crt\"\n"
               . "    SSLCADNRequestPath \"$dir/dn.d\"";
+# mod_ssl 2.4 takes the CAs in a <Location> as its vhost's.
+$case{dirca} = "<Location /ok.txt>\n"
+             . "        SSLVerifyClient require\n"
+             . "        SSLCACertificateFile \"$pki/client-ca.crt\"\n"
+             . "    </Location>";
 my(%port, $conf);
 mkdir "$dir/locks" or die "mkdir: $!";
 $conf = standalone_conf_head($dir, 'info sslx:debug')
@@ -168,6 +174,31 @@ my($acceptable) = "$names->{out}$names->{err}"
 is($acceptable // '', 'C = DE, O = mod_sslx Test, CN = Foreign CA',
    'SSLCADNRequestPath: the certificate request names the CAs of that '
    . 'directory, not the trusted ones') or diag($names->{out});
+
+my $dirca = curl_https(port => $port{dirca}, path => '/ok.txt',
+                       args => [client_cert_args(curl => 'alice')]);
+is($dirca->{code}, 200, 'SSLCACertificateFile in a <Location>: a client '
+   . 'certificate from that CA is accepted there') or diag($dirca->{err});
+$dirca = curl_https(port => $port{dirca}, path => '/ok.txt');
+isnt($dirca->{code}, 200, '... and one without a certificate is not');
+my $htconf = "$cdir/conf/htaccess.conf";
+mkdir "$cdir/ht" or die "mkdir: $!";
+write_file("$cdir/ht/.htaccess", "SSLCACertificateFile \"$pki/client-ca.crt\"\n");
+write_file("$cdir/ht/ok.txt", "ok\n");
+my $htport = free_port();
+write_file($htconf, standalone_conf_head($cdir, 'info')
+    . vhost($htport, "    Alias /ht \"$cdir/ht\"\n"
+                   . "    <Directory \"$cdir/ht\">\n"
+                   . "        AllowOverride AuthConfig\n"
+                   . "        Require all granted\n"
+                   . "    </Directory>"));
+my $ht = start_httpd($htconf, port => $htport);
+my $htget = curl_https(port => $htport, path => '/ht/ok.txt');
+is($htget->{code}, 500, 'SSLCACertificateFile in .htaccess: 500');
+like(read_file("$cdir/logs/error_log") // '',
+     qr/SSLCACertificateFile cannot be used in \.htaccess: the CAs a client certificate is verified against belong to the vhost/,
+     '... and the log says why and where to put it');
+stop_httpd($ht);
 
 # ---- SSLSessionTicketKeyFile: mod_ssl's 48-byte files, in a vhost ------------
 sub key48 {
