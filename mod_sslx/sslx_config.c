@@ -13,7 +13,6 @@
 #include <apr_strings.h>
 #include <apr_file_io.h>
 #include <http_core.h>
-#include <ap_provider.h>
 
 #include "sslx_config.h"
 #include "sslx_cert.h"
@@ -22,7 +21,6 @@
 #include "sslx_ocsp_config.h"
 #include "sslx_proxy_config.h"
 #include "sslx_config_modssl.h"
-#include "sslx_ticket.h"
 
 sslx_srv_conf_t *sslx_config_srv(const server_rec *s)
 {
@@ -226,7 +224,7 @@ static void note_origin(sslx_origin_t *o, const cmd_parms *cmd)
     o->line = cmd->directive->line_num;
 }
 
-static const char *check_readable(cmd_parms *cmd, const char *path)
+const char *sslx_config_check_readable(cmd_parms *cmd, const char *path)
 {
     apr_file_t *fd;
     apr_finfo_t fi;
@@ -265,7 +263,7 @@ const char *sslx_config_file_arg(cmd_parms *cmd, const char *arg,
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": invalid path '",
                            arg, "'", NULL);
     }
-    return check_readable(cmd, *ppath);
+    return sslx_config_check_readable(cmd, *ppath);
 }
 
 const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,
@@ -705,171 +703,6 @@ static const char *set_ignored(cmd_parms *cmd, void *dc, const char *args)
     return NULL;
 }
 
-/* ---- session resumption (used by sslx_cache.c) ---------------------- */
-
-static const char *unknown_socache(cmd_parms *cmd, const char *name)
-{
-    apr_array_header_t *names;
-    const ap_list_provider_names_t *n;
-    const char *known = NULL;
-    int i;
-
-    names = ap_list_provider_names(cmd->temp_pool, AP_SOCACHE_PROVIDER_GROUP,
-                                   AP_SOCACHE_PROVIDER_VERSION);
-    for (i = 0; names && i < names->nelts; i++) {
-        n = &APR_ARRAY_IDX(names, i, ap_list_provider_names_t);
-        known = known ? apr_pstrcat(cmd->temp_pool, known, ", ",
-                                    n->provider_name, NULL)
-                      : n->provider_name;
-    }
-    return apr_psprintf(cmd->pool, "%s: '%s' session cache not supported "
-                        "(known names: %s). Maybe you need to load the "
-                        "appropriate socache module (mod_socache_%s?).",
-                        cmd->cmd->name, name, known ? known : "none",
-                        name);
-}
-
-/* none | nonenotnull | provider[:argument], any mod_socache provider. */
-static const char *set_session_cache(cmd_parms *cmd, void *dc,
-                                     const char *arg)
-{
-    sslx_srv_conf_t *sc = sslx_config_srv(cmd->server);
-    const char *err, *sep, *name;
-
-    (void)dc;
-    if (sslx_config_shadowed(cmd)) {
-        return DECLINE_CMD;
-    }
-    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
-        return err;
-    }
-    sc->cache_spec = arg;
-    sc->cache_provider = NULL;
-    sc->cache_instance = NULL;
-    if (!strcasecmp(arg, "none") || !strcasecmp(arg, "nonenotnull")) {
-        return NULL;
-    }
-    sep = ap_strchr_c(arg, ':');
-    name = sep ? apr_pstrmemdup(cmd->temp_pool, arg, sep - arg) : arg;
-    sc->cache_provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
-                                            AP_SOCACHE_PROVIDER_VERSION);
-    if (!sc->cache_provider) {
-        return unknown_socache(cmd, name);
-    }
-    err = sc->cache_provider->create(&sc->cache_instance,
-                                     sep ? sep + 1 : NULL, cmd->temp_pool,
-                                     cmd->pool);
-    if (err) {
-        sc->cache_provider = NULL;
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-    }
-    return NULL;
-}
-
-/* The longest a session may live, in seconds: TLS 1.3 caps a ticket's
- * lifetime at 7 days (RFC 8446, 4.6.1). */
-#define SSLX_MAX_SESSION_LIFETIME 604800
-
-/* arg as whole seconds from min to SSLX_MAX_SESSION_LIFETIME into
- * *psecs; -1 when it is anything else. */
-static int parse_seconds(const char *arg, int min, int *psecs)
-{
-    apr_int64_t secs;
-    char *end;
-
-    errno = 0;
-    secs = apr_strtoi64(arg, &end, 10);
-    if (errno || end == arg || *end || secs < min
-        || secs > SSLX_MAX_SESSION_LIFETIME) {
-        return -1;
-    }
-    *psecs = (int)secs;
-    return 0;
-}
-
-/* Seconds, at most SSLX_MAX_SESSION_LIFETIME. */
-static const char *set_session_timeout(cmd_parms *cmd, void *dc,
-                                       const char *arg)
-{
-    (void)dc;
-    if (sslx_config_shadowed(cmd)) {
-        return DECLINE_CMD;
-    }
-    if (parse_seconds(arg, 0,
-                      &sslx_config_srv(cmd->server)->session_timeout) < 0) {
-        return apr_psprintf(cmd->pool, "%s: expected seconds from 0 to %d "
-                            "(7 days), not '%s'", cmd->cmd->name,
-                            SSLX_MAX_SESSION_LIFETIME, arg);
-    }
-    return NULL;
-}
-
-static const char *set_session_tickets(cmd_parms *cmd, void *dc, int flag)
-{
-    (void)dc;
-    if (sslx_config_shadowed(cmd)) {
-        return DECLINE_CMD;
-    }
-    sslx_config_srv(cmd->server)->session_tickets = flag;
-    return NULL;
-}
-
-/* Checked here so "apachectl -t" catches it; read in post_config. */
-static const char *set_ticket_key_file(cmd_parms *cmd, void *dc,
-                                       const char *arg)
-{
-    const char *path, *err;
-    apr_finfo_t fi;
-
-    (void)dc;
-    if (sslx_config_shadowed(cmd)) {
-        return DECLINE_CMD;
-    }
-    if ((path = ap_server_root_relative(cmd->pool, arg)) == NULL) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": invalid path '",
-                           arg, "'", NULL);
-    }
-    if ((err = check_readable(cmd, path)) != NULL) {
-        return err;
-    }
-    if (apr_stat(&fi, path, APR_FINFO_SIZE, cmd->temp_pool) == APR_SUCCESS
-        && fi.size != SSLX_TICKET_KEY_SIZE
-        && fi.size != SSLX_MODSSL_TICKET_KEY_SIZE) {
-        return apr_psprintf(cmd->pool, "%s: '%s' has %" APR_OFF_T_FMT
-                            " bytes; a session ticket key file holds %d "
-                            "random bytes (or mod_ssl's %d); make one with "
-                            "'head -c %d /dev/urandom'", cmd->cmd->name,
-                            path, fi.size, SSLX_TICKET_KEY_SIZE,
-                            SSLX_MODSSL_TICKET_KEY_SIZE,
-                            SSLX_TICKET_KEY_SIZE);
-    }
-    sslx_config_srv(cmd->server)->ticket_key_file = path;
-    return NULL;
-}
-
-/* "off", or seconds: at least one, at most SSLX_MAX_SESSION_LIFETIME. */
-static const char *set_ticket_rotation(cmd_parms *cmd, void *dc,
-                                       const char *arg)
-{
-    const char *err;
-
-    (void)dc;
-    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
-        return err;
-    }
-    if (!strcasecmp(arg, "off")) {
-        sslx_config_srv(cmd->server)->ticket_rotation = 0;
-        return NULL;
-    }
-    if (parse_seconds(arg, 1,
-                      &sslx_config_srv(cmd->server)->ticket_rotation) < 0) {
-        return apr_psprintf(cmd->pool, "%s: expected 'off' or seconds from "
-                            "1 to %d (7 days), not '%s'", cmd->cmd->name,
-                            SSLX_MAX_SESSION_LIFETIME, arg);
-    }
-    return NULL;
-}
-
 #define SRV RSRC_CONF
 /* Where mod_ssl takes them: a directory's lands in its vhost. */
 #define SRV_DIR (RSRC_CONF | ACCESS_CONF | OR_AUTHCFG)
@@ -923,25 +756,28 @@ const command_rec sslx_config_cmds[] = {
                      "only 'off' is accepted"),
     AP_INIT_RAW_ARGS("SSLInsecureRenegotiation", set_ignored, NULL, SRV,
                      "only 'off' is accepted"),
-    AP_INIT_TAKE1("SSLXSessionCache", set_session_cache, NULL, SRV,
+    AP_INIT_TAKE1("SSLXSessionCache", sslx_config_set_session_cache, NULL, SRV,
                   "none | shmcb:path(size) | dbm:path | memcache:host:port "
                   "| redis:host:port ...: cache for TLS <= 1.2 sessions"),
-    AP_INIT_TAKE1("SSLSessionCache", set_session_cache, NULL, SRV,
+    AP_INIT_TAKE1("SSLSessionCache", sslx_config_set_session_cache, NULL, SRV,
                   "mod_ssl name of SSLXSessionCache"),
-    AP_INIT_TAKE1("SSLXSessionCacheTimeout", set_session_timeout, NULL, SRV,
+    AP_INIT_TAKE1("SSLXSessionCacheTimeout", sslx_config_set_session_timeout,
+                  NULL, SRV,
                   "lifetime of cached sessions and tickets, in seconds"),
-    AP_INIT_TAKE1("SSLSessionCacheTimeout", set_session_timeout, NULL, SRV,
-                  "mod_ssl name of SSLXSessionCacheTimeout"),
-    AP_INIT_FLAG("SSLXSessionTickets", set_session_tickets, NULL, SRV,
-                 "issue and accept session tickets (default on)"),
-    AP_INIT_FLAG("SSLSessionTickets", set_session_tickets, NULL, SRV,
-                 "mod_ssl name of SSLXSessionTickets"),
-    AP_INIT_TAKE1("SSLXSessionTicketKeyFile", set_ticket_key_file, NULL, SRV,
+    AP_INIT_TAKE1("SSLSessionCacheTimeout", sslx_config_set_session_timeout,
+                  NULL, SRV, "mod_ssl name of SSLXSessionCacheTimeout"),
+    AP_INIT_FLAG("SSLXSessionTickets", sslx_config_set_session_tickets,
+                 NULL, SRV, "issue and accept session tickets (default on)"),
+    AP_INIT_FLAG("SSLSessionTickets", sslx_config_set_session_tickets,
+                 NULL, SRV, "mod_ssl name of SSLXSessionTickets"),
+    AP_INIT_TAKE1("SSLXSessionTicketKeyFile", sslx_config_set_ticket_key_file,
+                  NULL, SRV,
                   "file of 64 random bytes: ticket key shared by a cluster"),
-    AP_INIT_TAKE1("SSLXSessionTicketKeyRotation", set_ticket_rotation, NULL,
-                  SRV, "seconds between ticket key rotations, or 'off' "
+    AP_INIT_TAKE1("SSLXSessionTicketKeyRotation", sslx_config_set_key_rotation,
+                  NULL, SRV, "seconds between ticket key rotations, or 'off' "
                   "(default: 3600, or the longest session timeout)"),
-    AP_INIT_TAKE1("SSLSessionTicketKeyFile", set_ticket_key_file, NULL, SRV,
+    AP_INIT_TAKE1("SSLSessionTicketKeyFile", sslx_config_set_ticket_key_file,
+                  NULL, SRV,
                   "mod_ssl name of SSLXSessionTicketKeyFile (64 bytes)"),
     AP_INIT_TAKE1("SSLXVerifyClient", sslx_config_set_verify_client, NULL,
                   RSRC_CONF | OR_AUTHCFG,

@@ -134,6 +134,30 @@ int sslx_config_verify_mode_of(const char *arg);
 const char *sslx_config_crl_check_of(cmd_parms *cmd, const char *a1,
                                      const char *a2, int *pmode);
 
+/* A file argument relative to the server root: NULL when it is a
+ * non-empty readable file, else a message naming the directive. */
+const char *sslx_config_check_readable(cmd_parms *cmd, const char *path);
+
+/* Session resumption directives (sslx_config_session.c). */
+const char *sslx_config_set_session_cache(cmd_parms *cmd, void *dc,
+                                          const char *arg);
+const char *sslx_config_set_session_timeout(cmd_parms *cmd, void *dc,
+                                            const char *arg);
+const char *sslx_config_set_session_tickets(cmd_parms *cmd, void *dc,
+                                            int flag);
+const char *sslx_config_set_ticket_key_file(cmd_parms *cmd, void *dc,
+                                            const char *arg);
+const char *sslx_config_set_key_rotation(cmd_parms *cmd, void *dc,
+                                         const char *arg);
+
+/* "provider[:argument]" of any mod_socache provider, created now so that
+ * "apachectl -t" reports its errors; what ("session", "stapling") names
+ * the cache in the message.  NULL or a message naming the directive. */
+const char *sslx_config_socache(cmd_parms *cmd, const char *arg,
+                                const char *what,
+                                const ap_socache_provider_t **pprovider,
+                                ap_socache_instance_t **pinstance);
+
 /* Client-authentication directives (sslx_config_auth.c). */
 const char *sslx_config_set_verify_client(cmd_parms *cmd, void *dc,
                                           const char *arg);

@@ -12,7 +12,6 @@
 #include <apr_strings.h>
 #include <apr_uri.h>
 #include <http_core.h>
-#include <ap_provider.h>
 
 #include "sslx_config.h"
 #include "sslx_ocsp_config.h"
@@ -200,54 +199,22 @@ const char *sslx_ocsp_config_set_enable(cmd_parms *cmd, void *dc,
     return NULL;
 }
 
-static const char *unknown_provider(cmd_parms *cmd, const char *name)
-{
-    apr_array_header_t *names;
-    const ap_list_provider_names_t *n;
-    const char *known = "none";
-    int i;
-
-    names = ap_list_provider_names(cmd->temp_pool, AP_SOCACHE_PROVIDER_GROUP,
-                                   AP_SOCACHE_PROVIDER_VERSION);
-    for (i = 0; names && i < names->nelts; i++) {
-        n = &APR_ARRAY_IDX(names, i, ap_list_provider_names_t);
-        known = i ? apr_pstrcat(cmd->temp_pool, known, ", ",
-                                n->provider_name, NULL)
-                  : n->provider_name;
-    }
-    return apr_psprintf(cmd->pool, "%s: '%s' stapling cache not supported "
-                        "(known names: %s). Maybe you need to load the "
-                        "appropriate socache module (mod_socache_%s?).",
-                        cmd->cmd->name, name, known, name);
-}
-
 /* provider[:argument], any mod_socache provider; server-wide. */
 const char *sslx_ocsp_config_set_cache(cmd_parms *cmd, void *dc,
                                        const char *arg)
 {
     sslx_ocsp_conf_t *oc = conf_of(cmd);
-    const char *err, *sep, *name;
+    const char *err;
 
     (void)dc;
     if (sslx_config_shadowed(cmd)) {
         return DECLINE_CMD;
     }
-    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL) {
+    if ((err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) != NULL
+        || (err = sslx_config_socache(cmd, arg, "stapling",
+                                      &oc->cache_provider,
+                                      &oc->cache_instance)) != NULL) {
         return err;
-    }
-    sep = ap_strchr_c(arg, ':');
-    name = sep ? apr_pstrmemdup(cmd->temp_pool, arg, sep - arg) : arg;
-    oc->cache_provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
-                                            AP_SOCACHE_PROVIDER_VERSION);
-    if (!oc->cache_provider) {
-        return unknown_provider(cmd, name);
-    }
-    err = oc->cache_provider->create(&oc->cache_instance,
-                                     sep ? sep + 1 : NULL, cmd->temp_pool,
-                                     cmd->pool);
-    if (err) {
-        oc->cache_provider = NULL;
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     }
     oc->cache_spec = arg;
     return NULL;
