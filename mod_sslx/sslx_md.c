@@ -23,6 +23,7 @@
 #include "sslx_init.h"
 #include "sslx_log.h"
 #include "sslx_md.h"
+#include "sslx_ocsp_config.h"
 
 /* ---- certificate files ------------------------------------------------- */
 
@@ -100,6 +101,12 @@ static int take_files(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
                  s->defn_name ? s->defn_name : "?", s->defn_line_number,
                  certs->nelts - n, fallback ? ", stand-ins until the real "
                  "ones exist: its requests are answered with 503" : "");
+    if (sc->ocsp->stapling == 1 && !trial) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSLXLOGNO(03108)
+                     "vhost %s: SSLXUseStapling does not cover the "
+                     "certificates a module provides; with mod_md, use "
+                     "MDStapling on", s->server_hostname);
+    }
     return OK;
 }
 

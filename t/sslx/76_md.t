@@ -25,7 +25,7 @@ use SSLXOCSP;
 use SSLXKeys;
 
 my $moddir = Apache::Test::vars('sslx_modulesdir');
-plan tests => 31,
+plan tests => 32,
     need { 'pebble is needed' => have_cmd('pebble'),
            'pebble-challtestsrv is needed' => have_cmd('pebble-challtestsrv'),
            'openssl is needed' => have_cmd('openssl'),
@@ -110,6 +110,7 @@ Listen 127.0.0.1:$port{https}
 <VirtualHost 127.0.0.1:$port{https}>
     ServerName http.sslx.test
     SSLXEngine on
+    SSLUseStapling on
 </VirtualHost>
 <VirtualHost 127.0.0.1:$port{https}>
     ServerName static.sslx.test
@@ -206,8 +207,11 @@ like(error_log_of($dir), qr/SSLX03104: vhost static\.sslx\.test: certificate 0 i
      '... and mod_sslx says it staples what mod_md provides');
 
 # ---- what the log says ----------------------------------------------------------
-my @bad = grep { !/SSLX03102/ } sslx_log_problems(error_log_of($dir));
-is(scalar(@bad), 0, 'no mod_sslx warning but the stand-in notice')
+like(error_log_of($dir), qr/SSLX03108: vhost http\.sslx\.test: SSLXUseStapling does not cover the certificates a module provides; with mod_md, use MDStapling on/,
+     'SSLUseStapling in a vhost mod_md provides for: a warning says to use '
+     . 'MDStapling');
+my @bad = grep { !/SSLX0310[28]/ } sslx_log_problems(error_log_of($dir));
+is(scalar(@bad), 0, 'no other mod_sslx warning than those two')
     or diag(join "\n", @bad);
 my @said = error_log_of($dir) =~ /\[sslx:warn\].*SSLX03102: vhost alpn\.sslx\.test /g;
 is(scalar(@said), 1, 'the stand-in is said once (not in the trial run '
