@@ -35,16 +35,7 @@ sub server_head {
 ServerName localhost
 DocumentRoot "$docroot"
 TypesConfig "$tconf/mime.types"
-<IfModule mpm_prefork_module>
-    StartServers 3
-    MinSpareServers 3
-</IfModule>
-<IfModule !mpm_prefork_module>
-    StartServers 3
-    ThreadsPerChild 2
-    MinSpareThreads 6
-    MaxRequestWorkers 16
-</IfModule>
+@{[ SSLXTest::small_mpm_conf() ]}
 <IfModule cgid_module>
     ScriptSock "$dir/logs/cgisock"
 </IfModule>

@@ -906,6 +906,22 @@ TypesConfig "$tconf/mime.types"
 EOC
 }
 
+# Three small children, enough for a stand-alone server of a test.
+sub small_mpm_conf {
+    return <<EOC;
+<IfModule mpm_prefork_module>
+    StartServers 3
+    MinSpareServers 3
+</IfModule>
+<IfModule !mpm_prefork_module>
+    StartServers 3
+    ThreadsPerChild 2
+    MinSpareThreads 6
+    MaxRequestWorkers 16
+</IfModule>
+EOC
+}
+
 push @EXPORT, qw(meant_to_differ standalone_conf_head);
 
 # ---------------------------------------------------------------------------
@@ -954,16 +970,7 @@ sub start_tls_server {
     my $pki = pki();
     write_file($conf, <<EOC);
 @{[ standalone_conf_head($dir, 'info sslx:debug') ]}
-<IfModule mpm_prefork_module>
-    StartServers 3
-    MinSpareServers 3
-</IfModule>
-<IfModule !mpm_prefork_module>
-    StartServers 3
-    ThreadsPerChild 2
-    MinSpareThreads 6
-    MaxRequestWorkers 16
-</IfModule>
+@{[ SSLXTest::small_mpm_conf() ]}
 @{[ $global // '' ]}
 Listen 127.0.0.1:$port
 <VirtualHost 127.0.0.1:$port>

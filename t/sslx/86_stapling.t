@@ -96,16 +96,7 @@ my $conf = "$dir/conf/httpd.conf";
 write_file($conf, <<EOC);
 @{[ standalone_conf_head($dir, 'info sslx:debug') ]}
 LoadModule socache_dbm_module "$moddir/mod_socache_dbm.so"
-<IfModule mpm_prefork_module>
-    StartServers 3
-    MinSpareServers 3
-</IfModule>
-<IfModule !mpm_prefork_module>
-    StartServers 3
-    ThreadsPerChild 2
-    MinSpareThreads 6
-    MaxRequestWorkers 16
-</IfModule>
+@{[ SSLXTest::small_mpm_conf() ]}
 SSLStaplingCache "dbm:$dir/logs/stapling"
 <Location /server-status>
     SetHandler server-status
