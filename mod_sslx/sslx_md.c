@@ -27,15 +27,18 @@
 
 /* ---- certificate files ------------------------------------------------- */
 
-/* Files from index "from" on become pairs of vhost s.  The pair array may
- * be the main server's (merged into a vhost that has none), so a copy
- * takes them. */
+/* Files from index "from" on become pairs of vhost s, ahead of the
+ * configured ones: GnuTLS presents the first pair that suits a client,
+ * and under mod_ssl the files a module adds replace configured ones of
+ * the same key type.  The pair array may be the main server's (merged
+ * into a vhost that has none), so a new one takes them. */
 static void add_pairs(apr_pool_t *pconf, server_rec *s,
                       const apr_array_header_t *certs,
                       const apr_array_header_t *keys, int from)
 {
     sslx_srv_conf_t *sc = sslx_config_srv(s);
-    apr_array_header_t *pairs = apr_array_copy(pconf, sc->cert_pairs);
+    apr_array_header_t *pairs = apr_array_make(pconf, certs->nelts,
+                                               sizeof(sslx_cert_pair_t));
     sslx_cert_pair_t *pair;
     int i;
 
@@ -51,6 +54,7 @@ static void add_pairs(apr_pool_t *pconf, server_rec *s,
         pair->key_origin = pair->cert_origin;
         pair->key_origin.directive = "the key a module provides";
     }
+    apr_array_cat(pairs, sc->cert_pairs);
     sc->cert_pairs = pairs;
 }
 
@@ -103,9 +107,9 @@ static int take_files(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
                  "ones exist: its requests are answered with 503" : "");
     if (sc->ocsp->stapling == 1 && !trial) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSLXLOGNO(03108)
-                     "vhost %s: SSLXUseStapling does not cover the "
-                     "certificates a module provides; with mod_md, use "
-                     "MDStapling on", s->server_hostname);
+                     "vhost %s: SSLXUseStapling does not apply to a vhost "
+                     "whose certificates a module provides; with mod_md, "
+                     "use MDStapling on", s->server_hostname);
     }
     return OK;
 }

@@ -25,7 +25,7 @@ use SSLXOCSP;
 use SSLXKeys;
 
 my $moddir = Apache::Test::vars('sslx_modulesdir');
-plan tests => 32,
+plan tests => 33,
     need { 'pebble is needed' => have_cmd('pebble'),
            'pebble-challtestsrv is needed' => have_cmd('pebble-challtestsrv'),
            'openssl is needed' => have_cmd('openssl'),
@@ -97,6 +97,10 @@ Protocols http/1.1 acme-tls/1
     MDCertificateFile "$pki/www.chain.crt"
     MDCertificateKeyFile "$pki/www.key"
 </MDomain>
+<MDomain both.sslx.test>
+    MDCertificateFile "$pki/www.chain.crt"
+    MDCertificateKeyFile "$pki/www.key"
+</MDomain>
 Listen 127.0.0.1:$port{http}
 Listen 127.0.0.1:$port{https}
 <VirtualHost 127.0.0.1:$port{http}>
@@ -115,6 +119,12 @@ Listen 127.0.0.1:$port{https}
 <VirtualHost 127.0.0.1:$port{https}>
     ServerName static.sslx.test
     SSLXEngine on
+</VirtualHost>
+<VirtualHost 127.0.0.1:$port{https}>
+    ServerName both.sslx.test
+    SSLXEngine on
+    SSLXCertificateFile    "@{[ pki('localhost.ecdsa.crt') ]}"
+    SSLXCertificateKeyFile "@{[ pki('localhost.ecdsa.key') ]}"
 </VirtualHost>
 EOC
 
@@ -145,6 +155,9 @@ my $static = served('static.sslx.test');
 is($static->{status}, 200, 'static mode: the certificate of '
    . 'MDCertificateFile serves at once') or diag($static->{out});
 like($static->{issuer}, qr/OCSP Test CA/, '... it is that certificate');
+like(served('both.sslx.test')->{issuer}, qr/OCSP Test CA/,
+     'a vhost with SSLXCertificateFile and a managed domain presents '
+     . 'mod_md\'s certificate of the same key type, as mod_ssl does');
 unlike(error_log_of($dir), qr/AH10105/, 'mod_md knows the vhosts speak TLS '
        . '(no "does not match any VirtualHost with SSLEngine on")');
 
@@ -207,7 +220,7 @@ like(error_log_of($dir), qr/SSLX03104: vhost static\.sslx\.test: certificate 0 i
      '... and mod_sslx says it staples what mod_md provides');
 
 # ---- what the log says ----------------------------------------------------------
-like(error_log_of($dir), qr/SSLX03108: vhost http\.sslx\.test: SSLXUseStapling does not cover the certificates a module provides; with mod_md, use MDStapling on/,
+like(error_log_of($dir), qr/SSLX03108: vhost http\.sslx\.test: SSLXUseStapling does not apply to a vhost whose certificates a module provides; with mod_md, use MDStapling on/,
      'SSLUseStapling in a vhost mod_md provides for: a warning says to use '
      . 'MDStapling');
 my @bad = grep { !/SSLX0310[28]/ } sslx_log_problems(error_log_of($dir));
