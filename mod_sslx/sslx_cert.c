@@ -343,3 +343,21 @@ const char *sslx_cert_load_trust(apr_pool_t *p,
     apr_pool_cleanup_register(p, *ptrust, free_trust, apr_pool_cleanup_null);
     return add_trust(p, *ptrust, spec);
 }
+
+static apr_status_t free_creds(void *data)
+{
+    gnutls_certificate_free_credentials(data);
+    return APR_SUCCESS;
+}
+
+int sslx_cert_make_creds(apr_pool_t *owner,
+                         gnutls_certificate_credentials_t *pcreds)
+{
+    int rv = gnutls_certificate_allocate_credentials(pcreds);
+
+    if (rv >= 0) {
+        apr_pool_cleanup_register(owner, *pcreds, free_creds,
+                                  apr_pool_cleanup_null);
+    }
+    return rv;
+}

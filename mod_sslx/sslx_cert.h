@@ -71,4 +71,8 @@ const char *sslx_cert_load_trust(apr_pool_t *p,
                                  const sslx_trust_spec_t *spec,
                                  gnutls_x509_trust_list_t *ptrust);
 
+/* Empty credentials, freed with owner.  0 or a GnuTLS error. */
+int sslx_cert_make_creds(apr_pool_t *owner,
+                         gnutls_certificate_credentials_t *pcreds);
+
 #endif /* SSLX_CERT_H */

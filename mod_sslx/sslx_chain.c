@@ -28,6 +28,11 @@ static verdict_t verdict(const char *reason, int alert)
     return v;
 }
 
+sslx_chain_verdict_t sslx_chain_verdict(const char *reason, int alert)
+{
+    return verdict(reason, alert);
+}
+
 sslx_chain_verdict_t sslx_chain_undecodable(void)
 {
     return verdict("unable to decode issuer public key",

@@ -33,6 +33,9 @@ typedef struct {
     int generous;                    /* accepted only by unknown_ca_ok */
 } sslx_chain_verdict_t;
 
+/* A refusal for reason (OpenSSL's wording), answered with alert. */
+sslx_chain_verdict_t sslx_chain_verdict(const char *reason, int alert);
+
 /* crl_certs and no_crl_ok from an SSLX_CRL_* value (SSLX_UNSET: none). */
 void sslx_chain_crl_policy(sslx_chain_policy_t *policy, int crl_check);
 

@@ -725,3 +725,21 @@ const char *sslx_compat_cipher_priority(apr_pool_t *p,
     return with_seclevel(p, cs_fragment(&ev, openssl_spec, perr),
                          ev.seclevel);
 }
+
+static apr_status_t free_priority(void *data)
+{
+    gnutls_priority_deinit(data);
+    return APR_SUCCESS;
+}
+
+int sslx_compat_make_priority(apr_pool_t *owner, gnutls_priority_t *pprio,
+                              const char *text, const char **errpos)
+{
+    int rv = gnutls_priority_init(pprio, text, errpos);
+
+    if (rv >= 0) {
+        apr_pool_cleanup_register(owner, *pprio, free_priority,
+                                  apr_pool_cleanup_null);
+    }
+    return rv;
+}

@@ -8,6 +8,7 @@
 #define SSLX_COMPAT_H
 
 #include <apr_pools.h>
+#include <gnutls/gnutls.h>
 
 /* Translate SSLProtocol words (argc/argv as given to the directive:
  * "all", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3", "SSLv3", each optionally
@@ -44,5 +45,10 @@ const char *sslx_compat_protocol_priority(apr_pool_t *p, int argc,
 const char *sslx_compat_cipher_priority(apr_pool_t *p,
                                         const char *openssl_spec,
                                         const char **perr);
+
+/* gnutls_priority_init() of text, the priority freed with owner.
+ * 0 or a GnuTLS error (*errpos then points into text where known). */
+int sslx_compat_make_priority(apr_pool_t *owner, gnutls_priority_t *pprio,
+                              const char *text, const char **errpos);
 
 #endif /* SSLX_COMPAT_H */

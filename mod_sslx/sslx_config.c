@@ -439,12 +439,6 @@ static const char *set_protocol(cmd_parms *cmd, void *dc, int argc,
     return NULL;
 }
 
-static apr_status_t free_dir_priority(void *data)
-{
-    gnutls_priority_deinit(data);
-    return APR_SUCCESS;
-}
-
 /* Only ever used to renegotiate, and a renegotiation must not resume. */
 static const char *dir_cipher_priority(cmd_parms *cmd, void *dcv,
                                        const char *fragment)
@@ -454,13 +448,12 @@ static const char *dir_cipher_priority(cmd_parms *cmd, void *dcv,
                                    ":", fragment, ":%NO_TICKETS", NULL);
     int rv;
 
-    rv = gnutls_priority_init(&dc->cipher_priority, text, NULL);
+    rv = sslx_compat_make_priority(cmd->pool, &dc->cipher_priority, text,
+                                   NULL);
     if (rv < 0) {
         return apr_psprintf(cmd->pool, "%s: priority '%s' rejected: %s",
                             cmd->cmd->name, text, gnutls_strerror(rv));
     }
-    apr_pool_cleanup_register(cmd->pool, dc->cipher_priority,
-                              free_dir_priority, apr_pool_cleanup_null);
     return NULL;
 }
 

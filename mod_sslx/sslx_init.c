@@ -24,6 +24,7 @@
 #include "sslx_config.h"
 #include "sslx_init.h"
 #include "sslx_cert.h"
+#include "sslx_compat.h"
 #include "sslx_crl.h"
 #include "sslx_log.h"
 #include "sslx_pkcs11.h"
@@ -32,18 +33,6 @@
 #include "sslx_x509.h"
 #include "sslx_version.h"
 
-
-static apr_status_t free_creds(void *data)
-{
-    gnutls_certificate_free_credentials(data);
-    return APR_SUCCESS;
-}
-
-static apr_status_t free_priority(void *data)
-{
-    gnutls_priority_deinit(data);
-    return APR_SUCCESS;
-}
 
 /* The vhost's priority string.  for_tls13: the one for clients that
  * offer TLS 1.3, who get it under "SSLCipherSuite TLSv1.3 ..." and not
@@ -198,11 +187,9 @@ const char *sslx_init_build_creds(const sslx_cert_load_t *ld,
     const char *err;
     int rv;
 
-    if ((rv = gnutls_certificate_allocate_credentials(pcreds)) < 0) {
+    if ((rv = sslx_cert_make_creds(ld->owner, pcreds)) < 0) {
         return sslx_log_describe(ld->scratch, "allocating credentials", rv);
     }
-    apr_pool_cleanup_register(ld->owner, *pcreds, free_creds,
-                              apr_pool_cleanup_null);
     *pleaves = apr_array_make(ld->owner, sc->cert_pairs->nelts,
                               sizeof(sslx_leaf_t));
     if ((err = load_pairs(ld, sc, *pcreds, *pleaves)) != NULL
@@ -304,13 +291,12 @@ static int init_tls13_priority(apr_pool_t *pconf, apr_pool_t *ptemp,
         return OK;
     }
     text = priority_text(ptemp, sc, 1);
-    if ((rv = gnutls_priority_init(&tls->priority13, text, &errpos)) < 0) {
+    rv = sslx_compat_make_priority(pconf, &tls->priority13, text, &errpos);
+    if (rv < 0) {
         return fail_vhost(s, apr_psprintf(ptemp, "TLS 1.3 priority string "
                           "'%s' rejected at '%s': %s", text,
                           errpos ? errpos : "", gnutls_strerror(rv)));
     }
-    apr_pool_cleanup_register(pconf, tls->priority13, free_priority,
-                              apr_pool_cleanup_null);
     return OK;
 }
 
@@ -335,23 +321,20 @@ static int build_tls(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s,
         return fail_vhost(s, err);
     }
     warn_validity(ptemp, s, sc, tls);
-    if ((rv = gnutls_priority_init(&tls->priority, prio, &errpos)) < 0) {
+    if ((rv = sslx_compat_make_priority(pconf, &tls->priority, prio,
+                                        &errpos)) < 0) {
         return fail_vhost(s, apr_psprintf(ptemp, "priority string '%s' "
                           "rejected at '%s': %s", prio, errpos ? errpos : "",
                           gnutls_strerror(rv)));
     }
-    apr_pool_cleanup_register(pconf, tls->priority, free_priority,
-                              apr_pool_cleanup_null);
     tls->min_version = lowest_version(tls->priority);
-    rv = gnutls_priority_init(&tls->reneg_priority,
-                              apr_pstrcat(ptemp, prio, ":%NO_TICKETS", NULL),
-                              &errpos);
+    rv = sslx_compat_make_priority(pconf, &tls->reneg_priority,
+                                   apr_pstrcat(ptemp, prio, ":%NO_TICKETS",
+                                               NULL), &errpos);
     if (rv < 0) {
         return fail_vhost(s, sslx_log_describe(ptemp, "preparing the "
                                                "renegotiation priorities", rv));
     }
-    apr_pool_cleanup_register(pconf, tls->reneg_priority, free_priority,
-                              apr_pool_cleanup_null);
     return init_tls13_priority(pconf, ptemp, s, sc, tls);
 }
 

@@ -18,6 +18,7 @@
 #include <http_ssl.h>
 #include <gnutls/crypto.h>
 
+#include "sslx_cert.h"
 #include "sslx_config.h"
 #include "sslx_conn.h"
 #include "sslx_init.h"
@@ -240,12 +241,6 @@ int sslx_md_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 /* ---- the tls-alpn-01 challenge ------------------------------------------ */
 
-static apr_status_t free_creds(void *data)
-{
-    gnutls_certificate_free_credentials(data);
-    return APR_SUCCESS;
-}
-
 /* The session presents cert_pem (with key_pem, or the key inside
  * cert_pem) instead of the vhost's certificates.  The credentials go
  * with c->pool, after the session (whose deinit is a pre-cleanup). */
@@ -260,11 +255,9 @@ static int present(sslx_conn_t *sc, const char *cert_pem,
     cert.size = (unsigned)strlen(cert_pem);
     key.data = (unsigned char *)(key_pem ? key_pem : cert_pem);
     key.size = (unsigned)strlen((const char *)key.data);
-    if ((rv = gnutls_certificate_allocate_credentials(&creds)) < 0) {
+    if ((rv = sslx_cert_make_creds(sc->c->pool, &creds)) < 0) {
         return rv;
     }
-    apr_pool_cleanup_register(sc->c->pool, creds, free_creds,
-                              apr_pool_cleanup_null);
     rv = gnutls_certificate_set_x509_key_mem2(creds, &cert, &key,
                                               GNUTLS_X509_FMT_PEM, NULL, 0);
     if (rv >= 0) {

@@ -45,26 +45,18 @@
 
 static const sslx_chain_verdict_t VERDICT_OK = { NULL, 0, 0 };
 
-static sslx_chain_verdict_t verdict(const char *reason, int alert)
-{
-    sslx_chain_verdict_t v;
-
-    v.reason = reason;
-    v.alert = alert;
-    v.generous = 0;
-    return v;
-}
 
 /* OpenSSL's words for the two outcomes, and the alerts they get. */
 static sslx_chain_verdict_t revoked(void)
 {
-    return verdict("certificate revoked", GNUTLS_A_CERTIFICATE_REVOKED);
+    return sslx_chain_verdict("certificate revoked",
+                              GNUTLS_A_CERTIFICATE_REVOKED);
 }
 
 static sslx_chain_verdict_t unverified(void)
 {
-    return verdict("application verification failure",
-                   GNUTLS_A_HANDSHAKE_FAILURE);
+    return sslx_chain_verdict("application verification failure",
+                              GNUTLS_A_HANDSHAKE_FAILURE);
 }
 
 static const sslx_ocsp_conf_t *ocsp_of(server_rec *s)

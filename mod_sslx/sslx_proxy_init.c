@@ -14,22 +14,11 @@
 #include <gnutls/crypto.h>
 
 #include "sslx_cert.h"
+#include "sslx_compat.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
 #include "sslx_proxy.h"
 #include "sslx_proxy_machine.h"
-
-static apr_status_t free_creds(void *data)
-{
-    gnutls_certificate_free_credentials(data);
-    return APR_SUCCESS;
-}
-
-static apr_status_t free_priority(void *data)
-{
-    gnutls_priority_deinit(data);
-    return APR_SUCCESS;
-}
 
 static const char *priority_text(apr_pool_t *p, const sslx_proxy_conf_t *pc)
 {
@@ -82,18 +71,15 @@ static const char *build(apr_pool_t *pconf, apr_pool_t *ptemp,
                          sizeof(tls->generation))) < 0) {
         return sslx_log_describe(ptemp, "drawing a random number", rv);
     }
-    if ((rv = gnutls_certificate_allocate_credentials(&tls->creds)) < 0) {
+    if ((rv = sslx_cert_make_creds(pconf, &tls->creds)) < 0) {
         return sslx_log_describe(ptemp, "allocating credentials", rv);
     }
-    apr_pool_cleanup_register(pconf, tls->creds, free_creds,
-                              apr_pool_cleanup_null);
-    if ((rv = gnutls_priority_init(&tls->priority, prio, &errpos)) < 0) {
+    if ((rv = sslx_compat_make_priority(pconf, &tls->priority, prio,
+                                        &errpos)) < 0) {
         return apr_psprintf(ptemp, "priority string '%s' rejected at '%s':"
                             " %s", prio, errpos ? errpos : "",
                             gnutls_strerror(rv));
     }
-    apr_pool_cleanup_register(pconf, tls->priority, free_priority,
-                              apr_pool_cleanup_null);
     if ((err = load_trust(pconf, ptemp, pc, tls)) != NULL) {
         return err;
     }
