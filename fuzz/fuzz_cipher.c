@@ -16,13 +16,13 @@
 
 #include "sslx_cipher.h"
 #include "sslx_compat.h"
+#include "fuzz_priority.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static apr_pool_t *root;
     apr_pool_t *p;
     const char *frag, *err = NULL;
-    gnutls_priority_t prio;
 
     if (!root) {
         apr_initialize();
@@ -34,16 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_create(&p, root);
     frag = sslx_compat_cipher_priority(p, apr_pstrmemdup(p, (const char *)data,
                                                          size), &err);
-    if (frag) {
-        if (gnutls_priority_init(&prio, apr_pstrcat(p, "NORMAL:", frag,
-                                                    NULL), NULL) < 0) {
-            abort();
-        }
-        gnutls_priority_deinit(prio);
-    }
-    else if (!err) {
-        abort();
-    }
+    check_fragment(p, frag, err);
     apr_pool_destroy(p);
     return 0;
 }

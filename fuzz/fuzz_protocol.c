@@ -16,6 +16,7 @@
 #include <apr_strings.h>
 
 #include "sslx_compat.h"
+#include "fuzz_priority.h"
 
 #define MAX_WORDS 16
 
@@ -25,7 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_t *p;
     char *text, *last, *word, *argv[MAX_WORDS];
     const char *frag, *err = NULL;
-    gnutls_priority_t prio;
     int argc = 0;
 
     if (!root) {
@@ -39,16 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = word;
     }
     frag = sslx_compat_protocol_priority(p, argc, argv, &err);
-    if (frag) {
-        if (gnutls_priority_init(&prio, apr_pstrcat(p, "NORMAL:", frag,
-                                                    NULL), NULL) < 0) {
-            abort();
-        }
-        gnutls_priority_deinit(prio);
-    }
-    else if (!err) {
-        abort();
-    }
+    check_fragment(p, frag, err);
     apr_pool_destroy(p);
     return 0;
 }

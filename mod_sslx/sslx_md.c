@@ -94,8 +94,8 @@ static int take_files(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     add_pairs(pconf, s, certs, keys, n);
-    if ((rv = sslx_init_vhost(pconf, ptemp, s)) != OK) {
-        return rv;
+    if ((rv = sslx_init_vhost(pconf, ptemp, s)) != OK || !sc->tls) {
+        return rv != OK ? rv : HTTP_INTERNAL_SERVER_ERROR;
     }
     sc->tls->service_unavailable = fallback;
     /* A warning once, not also in httpd's trial run of the configuration. */
