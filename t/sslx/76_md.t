@@ -121,10 +121,11 @@ Listen 127.0.0.1:$port{https}
     SSLXEngine on
 </VirtualHost>
 <VirtualHost 127.0.0.1:$port{https}>
+    # mod_ssl's names, as a configuration written for it has them
     ServerName both.sslx.test
-    SSLXEngine on
-    SSLXCertificateFile    "@{[ pki('localhost.ecdsa.crt') ]}"
-    SSLXCertificateKeyFile "@{[ pki('localhost.ecdsa.key') ]}"
+    SSLEngine on
+    SSLCertificateFile    "@{[ pki('localhost.ecdsa.crt') ]}"
+    SSLCertificateKeyFile "@{[ pki('localhost.ecdsa.key') ]}"
 </VirtualHost>
 EOC
 
