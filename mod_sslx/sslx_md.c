@@ -11,7 +11,6 @@
  */
 #include "sslx_private.h"
 
-#include <apr_hash.h>
 #include <apr_strings.h>
 #include <http_core.h>
 #include <http_protocol.h>
