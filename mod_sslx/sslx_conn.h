@@ -68,6 +68,8 @@ typedef struct {
     apr_status_t out_status;
     int peer_closed;              /* the client closed its side: GnuTLS
                                    * writes nothing more */
+    int shutdown;                 /* SSLX_SHUTDOWN_*: how the connection
+                                   * ends (the ssl-*-shutdown variables) */
 
     sslx_facts_t facts;
 
@@ -80,6 +82,14 @@ typedef struct {
     int verify_depth;           /* SSLXVerifyDepth for that check */
     int verify_alert;           /* alert for a rejected certificate */
 } sslx_conn_t;
+
+/* How a connection ends, as mod_ssl's request variables say:
+ * close_notify sent (standard), not sent ("ssl-unclean-shutdown", for
+ * clients that choke on it), or sent and the client's awaited
+ * ("ssl-accurate-shutdown"). */
+#define SSLX_SHUTDOWN_STANDARD  0
+#define SSLX_SHUTDOWN_UNCLEAN   1
+#define SSLX_SHUTDOWN_ACCURATE  2
 
 /* The TLS state for c, following c->master; NULL if not a TLS conn. */
 sslx_conn_t *sslx_conn_get(const conn_rec *c);

@@ -547,6 +547,8 @@ static apr_status_t send_plain(sslx_conn_t *sc, const char *data,
     return rv;
 }
 
+/* The accurate shutdown waits (blocking, up to the connection's timeout)
+ * for the client's close_notify; the transport passes ours on first. */
 static apr_status_t send_close_notify(sslx_conn_t *sc)
 {
     int rv;
@@ -555,7 +557,14 @@ static apr_status_t send_close_notify(sslx_conn_t *sc)
         return APR_SUCCESS;
     }
     sc->state = SSLX_ST_CLOSED;
-    rv = gnutls_bye(sc->session, GNUTLS_SHUT_WR);
+    if (sc->shutdown == SSLX_SHUTDOWN_UNCLEAN) {
+        return APR_SUCCESS;
+    }
+    if (sc->shutdown == SSLX_SHUTDOWN_ACCURATE) {
+        sc->block = APR_BLOCK_READ;
+    }
+    rv = gnutls_bye(sc->session, sc->shutdown == SSLX_SHUTDOWN_ACCURATE
+                                 ? GNUTLS_SHUT_RDWR : GNUTLS_SHUT_WR);
     if (rv < 0) {
         ap_log_cerror(APLOG_MARK, APLOG_DEBUG, 0, sc->c, SSLXLOGNO(01406)
                       "%s", sslx_log_describe(sc->c->pool, "sending "

@@ -99,6 +99,22 @@ static int check_no_sni(request_rec *r, sslx_conn_t *sc)
     return DECLINED;
 }
 
+/* mod_ssl's "ssl-unclean-shutdown" and "ssl-accurate-shutdown" (set by
+ * SetEnvIf or BrowserMatch before this runs): the last request decides
+ * how the connection ends (sslx_io.c). */
+static void note_shutdown(request_rec *r, sslx_conn_t *sc)
+{
+    if (apr_table_get(r->subprocess_env, "ssl-unclean-shutdown")) {
+        sc->shutdown = SSLX_SHUTDOWN_UNCLEAN;
+    }
+    else if (apr_table_get(r->subprocess_env, "ssl-accurate-shutdown")) {
+        sc->shutdown = SSLX_SHUTDOWN_ACCURATE;
+    }
+    else {
+        sc->shutdown = SSLX_SHUTDOWN_STANDARD;
+    }
+}
+
 int sslx_request_check(request_rec *r)
 {
     sslx_conn_t *sc = sslx_conn_get(r->connection);
@@ -113,10 +129,12 @@ int sslx_request_check(request_rec *r)
         return answer_unavailable(r, sc);
     }
     if (r->connection->master) {
-        /* HTTP/2 streams: the master connection's handshake decided. */
+        /* HTTP/2 streams: the master connection's handshake decided, and
+         * the connection outlives any one of them. */
         return same_tls(sc->server, r->server) ? DECLINED
                                                : HTTP_MISDIRECTED_REQUEST;
     }
+    note_shutdown(r, sc);
     return sc->sni ? check_sni(r, sc) : check_no_sni(r, sc);
 }
 

@@ -9,10 +9,11 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestUtil;
 use Net::SSLeay ();
+use Socket qw(MSG_PEEK MSG_DONTWAIT);
 use SSLXTest;
 use Time::HiRes qw(time);
 
-plan tests => 49, need_cgi;
+plan tests => 56, need_cgi;
 
 my $port = port('sslx_main');
 my $log0 = log_offset();
@@ -254,6 +255,60 @@ for my $v (['TLS 1.3', 'TLSv1_3'],
     my $ssl = $s->_get_ssl_object;
     ok(Net::SSLeay::get_shutdown($ssl) & Net::SSLeay::RECEIVED_SHUTDOWN(),
        'keep-alive timeout: close_notify received');
+    close $s;
+}
+
+# ---- ssl-unclean-shutdown, ssl-accurate-shutdown (mod_ssl's variables) -------
+# What the TCP connection under a TLS socket says: 'eof' (the server
+# closed it), 'open' (nothing to read yet) or 'data'.
+sub tcp_state {
+    my $s = shift;
+    open my $raw, '+<&', fileno($s) or return "dup: $!";
+    my $r = recv($raw, my $buf = '', 1, MSG_PEEK | MSG_DONTWAIT);
+    return !defined $r ? 'open' : length $buf ? 'data' : 'eof';
+}
+sub ends_with {
+    my $agent = shift;
+    my $s = tls_connect(port => $port, sni => 'localhost');
+    print {$s} "GET /ok.txt HTTP/1.1\r\nHost: localhost\r\n"
+             . "User-Agent: $agent\r\nConnection: close\r\n\r\n";
+    my($d) = read_all($s, 10);
+    my $notify = Net::SSLeay::get_shutdown($s->_get_ssl_object)
+                 & Net::SSLeay::RECEIVED_SHUTDOWN() ? 1 : 0;
+    return ($s, $d, $notify);
+}
+{
+    my($s, $d, $notify) = ends_with('sslx-unclean');
+    like($d, qr{^HTTP/1\.1 200 }, 'ssl-unclean-shutdown (BrowserMatch): '
+         . 'answered');
+    ok(!$notify, '... and closed without close_notify');
+    close $s;
+}
+{
+    my($s, $d, $notify) = ends_with('sslx-accurate');
+    like($d, qr{^HTTP/1\.1 200 }, 'ssl-accurate-shutdown: answered');
+    ok($notify, '... with close_notify');
+    select undef, undef, undef, 1.5;
+    is(tcp_state($s), 'open', '... and the server waits for the client\'s '
+       . 'close_notify');
+    Net::SSLeay::shutdown($s->_get_ssl_object);
+    my $state = '';
+    for (1 .. 50) {
+        last if ($state = tcp_state($s)) eq 'eof';
+        select undef, undef, undef, 0.1;
+    }
+    is($state, 'eof', '... then closes');
+    close $s;
+}
+{
+    my($s, $d, $notify) = ends_with('sslx-standard');
+    my $state = '';
+    for (1 .. 50) {
+        last if ($state = tcp_state($s)) eq 'eof';
+        select undef, undef, undef, 0.1;
+    }
+    ok($notify && $state eq 'eof', 'by default: close_notify, and the server '
+       . 'closes without waiting for the client\'s');
     close $s;
 }
 
