@@ -155,9 +155,10 @@ $off = -s "$dir/logs/error_log";
 copy($c{six}->[0], "$crt.new") or die;
 rename "$crt.new", $crt or die;
 sleep 1.5;
-# Two connections only: a child must not look twice (the interval is one
-# second here) before the key arrives.
-ok(only_old($port, 2, '1001', '1002', '1005'), 'a new certificate without '
+# One connection only: a child must not look twice (the interval is one
+# second here) before the key arrives, and two handshakes may take that
+# long on a loaded machine.
+ok(only_old($port, 1, '1001', '1002', '1005'), 'a new certificate without '
    . 'its key yet: an old pair serves');
 copy($c{six}->[1], "$key.new") or die;
 rename "$key.new", $key or die;
