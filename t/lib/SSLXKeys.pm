@@ -219,8 +219,14 @@ sub start_httpd_on_pty {
         if ($o{port} && IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                                PeerPort => $o{port},
                                                Timeout => 1)) {
-            $h->{up} = 1;
-            SSLXTest::wait_for_children($pid, $deadline);
+            if (SSLXTest::wait_for_children($pid, $deadline) eq 'exited') {
+                $h->{exited} = 1;
+                $h->{rc} = $? >> 8;
+                pty_read($h, 0.2);
+            }
+            else {
+                $h->{up} = 1;
+            }
             last;
         }
     }

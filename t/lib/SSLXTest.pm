@@ -653,8 +653,13 @@ sub start_httpd {
         if ($o{port} && IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                                PeerPort => $o{port},
                                                Timeout => 1)) {
-            $h->{up} = 1;
-            wait_for_children($pid, $deadline);
+            if (wait_for_children($pid, $deadline) eq 'exited') {
+                $h->{exited} = 1;
+                $h->{rc} = $? >> 8;
+            }
+            else {
+                $h->{up} = 1;
+            }
             last;
         }
         sleep 0.1;
@@ -666,19 +671,23 @@ sub start_httpd {
 # The listening socket accepts (into its backlog) as soon as httpd's first
 # configuration pass opened it, but httpd reads its configuration a second
 # time before it forks the children that serve: a test that changes files
-# right after "up" would race that second pass.  Children exist only after
-# it, so they are what "ready" means.
+# right after "up" would race that second pass, and a start that fails in
+# that pass would look like one that worked.  Children exist only after
+# it, so they are what "ready" means.  Returns 'children', 'exited' ($?
+# then holds httpd's status) or 'timeout'.
 sub wait_for_children {
     my($pid, $deadline) = @_;
     while (time < $deadline) {
+        return 'exited' if waitpid($pid, WNOHANG) == $pid;
         for my $stat (glob '/proc/[0-9]*/stat') {
             my $line = read_file($stat) // next;
             # pid (comm) state ppid ...; comm may hold spaces and parens
-            return 1 if $line =~ /.*\)\s+\S+\s+(\d+)\s/ && $1 == $pid;
+            return 'children'
+                if $line =~ /.*\)\s+\S+\s+(\d+)\s/ && $1 == $pid;
         }
         sleep 0.1;
     }
-    return 0;
+    return 'timeout';
 }
 
 sub stop_httpd {
