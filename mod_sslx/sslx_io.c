@@ -3,15 +3,17 @@
  * GnuTLS reads and writes ciphertext through sslx_transport.c; raw_out
  * (what it wrote) is passed down only when it must be: before we would
  * wait for the peer, on FLUSH/EOC, at the end of an output brigade, or
- * when it grows large.  So a whole handshake flight,
- * or a whole response, leaves in one write where the data allows.
+ * when it grows large.  So a whole handshake flight, or a whole response,
+ * leaves in one write where the data allows.
  *
  * Decrypted records go up in the buckets GnuTLS decrypted them into
  * (sslx_packet.c): the plaintext is never copied on its way up, and an
  * idle connection holds no receive buffer.  Small output buckets
  * are corked into full records.  Policy (vhosts, verification) lives
  * elsewhere; this file only moves bytes, detects plain HTTP spoken to a
- * TLS port, logs alerts and sends close_notify on the EOC bucket.
+ * TLS port, logs alerts and ends the connection on the EOC bucket:
+ * close_notify, or none, or close_notify and the client's awaited, as the
+ * ssl-*-shutdown variables of its last request say.
  */
 #include "sslx_private.h"
 
