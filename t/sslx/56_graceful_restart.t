@@ -13,7 +13,7 @@ use SSLXTest;
 use SSLXRawTLS;
 use Time::HiRes qw(time sleep);
 
-plan tests => 15,
+plan tests => 17,
     need { 'h2load and openssl are needed' => have_cmd('h2load') && have_cmd('openssl') };
 
 my $dir = standalone_dir('graceful');
@@ -99,12 +99,22 @@ sub start_load {
 sub finish_load {
     my $l = shift;
     my $deadline = time + $l->{secs} + 60;
+    my($done, %r);
     while (time < $deadline) {
-        last if waitpid($l->{pid}, POSIX::WNOHANG()) == $l->{pid};
+        last if $done = waitpid($l->{pid}, POSIX::WNOHANG()) == $l->{pid};
         sleep 0.2;
     }
+    if (!$done) {
+        # h2load waits without end for a connection that answers nothing
+        # (its timeouts do not apply with -D): what the sockets look like
+        # is kept for the diagnosis, and h2load is stopped.
+        $r{hung} = run_cmd(['ss', '-tnoi', 'state', 'all', '(', 'sport', '=',
+                            ":$port", 'or', 'dport', '=', ":$port", ')'],
+                           timeout => 10)->{out};
+        kill 'KILL', $l->{pid};
+        waitpid($l->{pid}, 0);
+    }
     my $s = read_file($l->{out}) // '';
-    my %r;
     @r{qw(total started done succeeded failed errored timeout)} =
         $s =~ /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/;
     @r{qw(s2xx s3xx s4xx s5xx)} = $s =~ /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/;
@@ -125,8 +135,10 @@ sub access_lines {
     return scalar(() = $log =~ /^.*ok\.txt.*$/mg);
 }
 
-for my $proto (['HTTP/2', []], ['HTTP/1.1', ['--h1']]) {
-    my($name, $args) = @$proto;
+# One load run with three graceful restarts: h2load's summary, which
+# certificates were seen, and the access log's length before.
+sub restarts_under_load {
+    my $args = shift;
     my $logged0 = access_lines();
     my $load = start_load(14, @$args);
     my %seen;
@@ -138,7 +150,21 @@ for my $proto (['HTTP/2', []], ['HTTP/1.1', ['--h1']]) {
         my $pem = served_cert_pem();
         $seen{$i} = $pem eq file_pem($want) ? 1 : 0;
     }
-    my $r = finish_load($load);
+    return (finish_load($load), \%seen, $logged0);
+}
+
+for my $proto (['HTTP/2', []], ['HTTP/1.1', ['--h1']]) {
+    my($name, $args) = @$proto;
+    my($r, $seen, $logged0) = restarts_under_load($args);
+    if ($r->{hung}) {
+        # Seen once in several CI runs under ASan and never reproduced:
+        # h2load still waiting a minute after its end.  The sockets are
+        # shown and the round is run once more; a second hang fails.
+        diag("$name: h2load did not finish; the sockets then:\n$r->{hung}");
+        ($r, $seen, $logged0) = restarts_under_load($args);
+    }
+    my %seen = %$seen;
+    ok(!$r->{hung}, "$name: h2load finished") or diag($r->{hung});
     ok(($r->{succeeded} // 0) > 100,
        "$name: h2load got answers during 3 graceful restarts ("
        . ($r->{succeeded} // 0) . ' requests)')
