@@ -1,7 +1,8 @@
 /* mod_sslx.c - the module record and its hooks.  Each hook is registered
  * straight to the function of the subsystem that owns the phase; the one
- * function here, pre_config, only calls some of them in turn.  No logic
- * lives here.
+ * function here, pre_config, only calls some of them in turn, and loading
+ * the module tells libcrypto not to clean up at exit.  No logic lives
+ * here.
  */
 #include "sslx_private.h"
 
@@ -21,6 +22,7 @@
 #include "sslx_conn.h"
 #include "sslx_counters.h"
 #include "sslx_io.h"
+#include "sslx_libcrypto.h"
 #include "sslx_md.h"
 #include "sslx_ocsp_check.h"
 #include "sslx_ocsp_config.h"
@@ -60,6 +62,8 @@ static void sslx_register_hooks(apr_pool_t *p)
     static const char *const after_setenvif[] = { "mod_setenvif.c", NULL };
 
     (void)p;
+    /* Now, before any module's post_config touches libcrypto. */
+    sslx_libcrypto_no_atexit();
     ap_hook_pre_config(sslx_pre_config, after_mod_ssl, NULL,
                        APR_HOOK_MIDDLE);
     ap_hook_check_config(sslx_init_check_config, NULL, NULL,
