@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include <apr.h>
+#include <apr_strings.h>
+#include <apr_tables.h>
 #include <gnutls/gnutls.h>
 
 #include "sslx_cipher.h"
@@ -577,4 +579,79 @@ int sslx_cipher_tls13_id(const char *name, unsigned char id[2])
         }
     }
     return -1;
+}
+
+const char *sslx_cipher_tls13_list(apr_pool_t *p, const char *list,
+                                   apr_array_header_t **pids)
+{
+    char *names = apr_pstrdup(p, list), *name, *last;
+    unsigned char id[2];
+
+    *pids = apr_array_make(p, 5, sizeof(apr_uint16_t));
+    for (name = apr_strtok(names, ": ", &last); name;
+         name = apr_strtok(NULL, ": ", &last)) {
+        if (sslx_cipher_tls13_id(name, id) != 0) {
+            return name;
+        }
+        APR_ARRAY_PUSH(*pids, apr_uint16_t) =
+            (apr_uint16_t)((id[0] << 8) | id[1]);
+    }
+    return NULL;
+}
+
+int sslx_cipher_suite_cipher(const unsigned char id[2],
+                             gnutls_cipher_algorithm_t *cipher)
+{
+    unsigned char sid[2];
+    size_t i;
+
+    for (i = 0; gnutls_cipher_suite_info(i, sid, NULL, cipher, NULL, NULL)
+                != NULL; i++) {
+        if (sid[0] == id[0] && sid[1] == id[1]) {
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int sslx_cipher_session_in(gnutls_session_t session,
+                           const apr_array_header_t *ids)
+{
+    unsigned char current[2];
+    apr_uint16_t id;
+    int i;
+
+    if (sslx_cipher_session_id(session, current) != 0) {
+        return 0;
+    }
+    id = (apr_uint16_t)((current[0] << 8) | current[1]);
+    for (i = 0; i < ids->nelts; i++) {
+        if (APR_ARRAY_IDX(ids, i, apr_uint16_t) == id) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int sslx_cipher_session_allowed(gnutls_session_t session,
+                                gnutls_priority_t prio)
+{
+    unsigned char current[2], id[2];
+    unsigned idx, sidx;
+    int rv;
+
+    if (sslx_cipher_session_id(session, current) != 0) {
+        return 0;
+    }
+    for (idx = 0;; idx++) {
+        rv = gnutls_priority_get_cipher_suite_index(prio, idx, &sidx);
+        if (rv == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
+            return 0;
+        }
+        if (rv == 0 && gnutls_cipher_suite_info(sidx, id, NULL, NULL, NULL,
+                                                NULL)
+            && !memcmp(id, current, 2)) {
+            return 1;
+        }
+    }
 }

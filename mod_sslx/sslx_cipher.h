@@ -7,6 +7,7 @@
 #define SSLX_CIPHER_H
 
 #include <apr.h>
+#include <apr_tables.h>
 #include <gnutls/gnutls.h>
 
 /* The OpenSSL name of the negotiated cipher suite, as mod_ssl's
@@ -27,6 +28,26 @@ int sslx_cipher_session_id(gnutls_session_t session, unsigned char id[2]);
  * ("TLS_AES_256_GCM_SHA384", case matters as in OpenSSL); 0, or -1 when
  * GnuTLS has no such TLS 1.3 suite. */
 int sslx_cipher_tls13_id(const char *name, unsigned char id[2]);
+
+/* An OpenSSL TLS 1.3 "ciphersuites" list (names separated by colons) as
+ * an array of ids ((id[0] << 8) | id[1], apr_uint16_t) in *pids.
+ * Returns NULL, or the first name that is no TLS 1.3 suite GnuTLS has. */
+const char *sslx_cipher_tls13_list(apr_pool_t *p, const char *list,
+                                   apr_array_header_t **pids);
+
+/* The cipher of the suite with these id bytes; 0, or -1 when GnuTLS has
+ * no such suite. */
+int sslx_cipher_suite_cipher(const unsigned char id[2],
+                             gnutls_cipher_algorithm_t *cipher);
+
+/* Whether the suite the session negotiated is in ids (made by
+ * sslx_cipher_tls13_list()). */
+int sslx_cipher_session_in(gnutls_session_t session,
+                           const apr_array_header_t *ids);
+
+/* Whether the suite the session negotiated is one prio enables. */
+int sslx_cipher_session_allowed(gnutls_session_t session,
+                                gnutls_priority_t prio);
 
 /* OpenSSL's classes of a suite: the fields its cipher-list aliases
  * select by, each a set of bits (one bit per class): key exchange

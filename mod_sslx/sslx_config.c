@@ -509,21 +509,13 @@ static const char *use_system_profile(cmd_parms *cmd)
 static const char *dir_tls13_suites(cmd_parms *cmd, sslx_dir_conf_t *dc,
                                     const char *list)
 {
-    char *names = apr_pstrdup(cmd->temp_pool, list), *name, *last;
-    unsigned char id[2];
+    const char *bad = sslx_cipher_tls13_list(cmd->pool, list,
+                                             &dc->tls13_suites);
 
-    dc->tls13_suites = apr_array_make(cmd->pool, 5, sizeof(apr_uint16_t));
-    for (name = apr_strtok(names, ": ", &last); name;
-         name = apr_strtok(NULL, ": ", &last)) {
-        if (sslx_cipher_tls13_id(name, id) != 0) {
-            return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: '",
-                               name, "' is no TLS 1.3 cipher suite GnuTLS "
-                               "knows", NULL);
-        }
-        APR_ARRAY_PUSH(dc->tls13_suites, apr_uint16_t) =
-            (apr_uint16_t)((id[0] << 8) | id[1]);
-    }
-    return NULL;
+    return bad ? apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: '", bad,
+                             "' is no TLS 1.3 cipher suite GnuTLS knows",
+                             NULL)
+               : NULL;
 }
 
 /* In a directory, as in mod_ssl: one list for TLS 1.2 and below

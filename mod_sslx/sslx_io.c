@@ -186,8 +186,8 @@ static apr_status_t run_handshake(sslx_conn_t *sc)
         rv = gnutls_handshake(sc->session);
         if (rv == GNUTLS_E_SUCCESS && sc->client) {
             sc->state = SSLX_ST_TRAFFIC;
-            sslx_proxy_handshake_done(sc);
-            return APR_SUCCESS;
+            return sslx_proxy_handshake_done(sc) == 0 ? APR_SUCCESS
+                   : handshake_failed(sc, GNUTLS_E_UNKNOWN_CIPHER_SUITE);
         }
         if (rv == GNUTLS_E_SUCCESS) {
             sc->state = SSLX_ST_TRAFFIC;

@@ -17,6 +17,7 @@
 #include <http_core.h>
 
 #include "sslx_cache.h"
+#include "sslx_cipher.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
 #include "sslx_proxy.h"
@@ -261,10 +262,35 @@ int sslx_proxy_handshake_start(sslx_conn_t *sc)
     return rv;
 }
 
-void sslx_proxy_handshake_done(sslx_conn_t *sc)
+/* NULL, or why the suite the backend chose is not one of the lists. */
+static const char *suite_refusal(sslx_conn_t *sc)
+{
+    const sslx_proxy_tls_t *tls = sc->client->tls;
+    int tls13 = gnutls_protocol_get_version(sc->session) == GNUTLS_TLS1_3;
+    unsigned char id[2];
+    const char *name;
+
+    if (tls13 ? !tls->conf->tls13_ids
+                || sslx_cipher_session_in(sc->session, tls->conf->tls13_ids)
+              : !tls->tls12_only
+                || sslx_cipher_session_allowed(sc->session,
+                                               tls->tls12_only)) {
+        return NULL;
+    }
+    name = sslx_cipher_session_id(sc->session, id) == 0
+           ? sslx_cipher_openssl_name(id) : NULL;
+    return apr_psprintf(sc->c->pool, "it chose the cipher suite %s, which "
+                        "SSLXProxyCipherSuite%s leaves out",
+                        name ? name : "(unknown)", tls13 ? " TLSv1.3" : "");
+}
+
+int sslx_proxy_handshake_done(sslx_conn_t *sc)
 {
     gnutls_datum_t proto;
 
+    if ((sc->client->refusal = suite_refusal(sc)) != NULL) {
+        return -1;
+    }
     sc->client->established = 1;
     if (gnutls_alpn_get_selected_protocol(sc->session, &proto) == 0) {
         sc->alpn = apr_pstrmemdup(sc->c->pool, (const char *)proto.data,
@@ -277,6 +303,7 @@ void sslx_proxy_handshake_done(sslx_conn_t *sc)
                   gnutls_session_is_resumed(sc->session) ? ", resumed" : "",
                   sc->alpn ? ", ALPN " : "", sc->alpn ? sc->alpn : "");
     remember_session(sc);
+    return 0;
 }
 
 void sslx_proxy_failed(sslx_conn_t *sc, int rv)

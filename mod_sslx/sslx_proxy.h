@@ -18,6 +18,10 @@ typedef struct sslx_proxy_tls_t {
     const sslx_proxy_conf_t *conf;   /* the effective settings */
     gnutls_certificate_credentials_t creds; /* CAs named, machine certs */
     gnutls_priority_t priority;
+    /* With both SSLXProxyCipherSuite lists, the priority offers the
+     * ciphers of both, and this one (the one-argument list alone) says
+     * which TLS 1.2 suites a backend may choose; NULL otherwise. */
+    gnutls_priority_t tls12_only;
     gnutls_x509_trust_list_t trust;  /* CAs for backend certificates */
     sslx_crl_set_t *crls;            /* NULL: no revocation check */
     unsigned machine_certs;          /* client certificates loaded */
@@ -48,11 +52,12 @@ int sslx_proxy_bind_outgoing(conn_rec *c, struct ap_conf_vector_t *dir_conf,
 int sslx_proxy_pre_connection(conn_rec *c, void *csd);
 
 /* Called by the filters: before the first ClientHello (SNI, ALPN), after
- * the handshake, and when the handshake or a later record failed (one
- * log line naming the backend and the reason; the connection is
- * aborted). */
+ * the handshake (-1 when the backend chose a suite the lists leave out:
+ * the handshake has failed), and when the handshake or a later record
+ * failed (one log line naming the backend and the reason; the connection
+ * is aborted). */
 int sslx_proxy_handshake_start(sslx_conn_t *sc);
-void sslx_proxy_handshake_done(sslx_conn_t *sc);
+int sslx_proxy_handshake_done(sslx_conn_t *sc);
 void sslx_proxy_failed(sslx_conn_t *sc, int rv);
 
 /* The backend's certificate, judged during the handshake

@@ -12,6 +12,7 @@
 #include <http_core.h>
 
 #include "sslx_config.h"
+#include "sslx_cipher.h"
 #include "sslx_compat.h"
 #include "sslx_proxy_config.h"
 
@@ -54,7 +55,10 @@ sslx_proxy_conf_t *sslx_proxy_config_merge(apr_pool_t *p,
     MERGE_STR(machine_chain);
     MERGE_STR(priorities);
     MERGE_STR(protocol_prio);
+    MERGE_STR(cipher_spec);
     MERGE_STR(cipher_prio);
+    MERGE_STR(tls13_list);
+    MERGE_STR(tls13_ids);
     MERGE_STR(where);
     return pc;
 }
@@ -257,6 +261,24 @@ const char *sslx_proxy_config_set_protocol(cmd_parms *cmd, void *dc,
     return err;
 }
 
+/* "SSLProxyCipherSuite TLSv1.3 list": the TLS 1.3 suites a backend may
+ * choose.  GnuTLS offers one list of ciphers for both versions, so the
+ * choice is checked when the handshake is done (sslx_proxy.c). */
+static const char *set_tls13_suites(cmd_parms *cmd, sslx_proxy_conf_t *pc,
+                                    const char *list)
+{
+    const char *bad = sslx_cipher_tls13_list(cmd->pool, list,
+                                             &pc->tls13_ids);
+
+    if (bad) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: '", bad,
+                           "' is no TLS 1.3 cipher suite GnuTLS knows",
+                           NULL);
+    }
+    pc->tls13_list = list;
+    return NULL;
+}
+
 const char *sslx_proxy_config_set_cipher_suite(cmd_parms *cmd, void *dc,
                                                const char *a1,
                                                const char *a2)
@@ -267,10 +289,15 @@ const char *sslx_proxy_config_set_cipher_suite(cmd_parms *cmd, void *dc,
     if (!pc) {
         return err;
     }
+    if (a2 && !strcasecmp(a1, "TLSv1.3")) {
+        return set_tls13_suites(cmd, pc, a2);
+    }
+    if (a2 && strcasecmp(a1, "SSL") != 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": expected "
+                           "SSL or TLSv1.3 before the list", NULL);
+    }
     if (a2) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": per-"
-                           "protocol suite lists are not supported; use "
-                           "SSLXProxyPriorities for TLS 1.3 suites", NULL);
+        a1 = a2;
     }
     prio = sslx_compat_cipher_priority(cmd->pool, a1, &err);
     if (!prio) {
@@ -279,6 +306,7 @@ const char *sslx_proxy_config_set_cipher_suite(cmd_parms *cmd, void *dc,
     err = sslx_config_check_priority(cmd, apr_pstrcat(cmd->temp_pool,
                                      "NORMAL:", prio, NULL));
     if (!err) {
+        pc->cipher_spec = a1;
         pc->cipher_prio = prio;
     }
     return err;

@@ -30,7 +30,11 @@ typedef struct sslx_proxy_conf_t {
     const char *machine_chain;   /* CA certificates completing them */
     const char *priorities;      /* SSLXProxyPriorities */
     const char *protocol_prio;   /* SSLXProxyProtocol, as a fragment */
-    const char *cipher_prio;     /* SSLXProxyCipherSuite, as a fragment */
+    const char *cipher_spec;     /* SSLXProxyCipherSuite, as written */
+    const char *cipher_prio;     /* ... as a priority fragment */
+    const char *tls13_list;      /* SSLXProxyCipherSuite TLSv1.3, as
+                                  * written */
+    apr_array_header_t *tls13_ids; /* ... as suite ids */
     const char *where;           /* "file:line" of the section, or the
                                   * server, for messages */
     struct sslx_proxy_tls_t *tls; /* NULL until built, or when off */
@@ -129,7 +133,7 @@ const char *sslx_proxy_config_set_cipher_suite(cmd_parms *cmd, void *dc,
         "protocols towards backends, mod_ssl syntax"), \
     SSLX_PROXY_DIRECTIVE2(AP_INIT_TAKE12, "ProxyCipherSuite", \
         sslx_proxy_config_set_cipher_suite, cipher_prio, \
-        "cipher suites towards backends, OpenSSL syntax"), \
+        "[SSL|TLSv1.3] cipher suites towards backends, OpenSSL syntax"), \
     AP_INIT_TAKE1("SSLXProxyPriorities", sslx_proxy_config_set_priorities, \
         SSLX_PROXY_FIELD(priorities), SSLX_PROXY_CTX, \
         "GnuTLS priority string towards backends")

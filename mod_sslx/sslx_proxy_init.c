@@ -14,13 +14,16 @@
 #include <gnutls/crypto.h>
 
 #include "sslx_cert.h"
+#include "sslx_cipher.h"
 #include "sslx_compat.h"
 #include "sslx_config.h"
 #include "sslx_log.h"
 #include "sslx_proxy.h"
 #include "sslx_proxy_machine.h"
 
-static const char *priority_text(apr_pool_t *p, const sslx_proxy_conf_t *pc)
+/* The priority of backend handshakes, with cipher fragment ciphers. */
+static const char *priority_text(apr_pool_t *p, const sslx_proxy_conf_t *pc,
+                                 const char *ciphers)
 {
     const char *text = pc->priorities ? pc->priorities
                                       : SSLX_DEFAULT_PRIORITY;
@@ -28,10 +31,120 @@ static const char *priority_text(apr_pool_t *p, const sslx_proxy_conf_t *pc)
     if (pc->protocol_prio) {
         text = apr_pstrcat(p, text, ":", pc->protocol_prio, NULL);
     }
-    if (pc->cipher_prio) {
-        text = apr_pstrcat(p, text, ":", pc->cipher_prio, NULL);
+    if (ciphers) {
+        text = apr_pstrcat(p, text, ":", ciphers, NULL);
     }
     return text;
+}
+
+static const char *make_priority(apr_pool_t *pconf, apr_pool_t *ptemp,
+                                 const char *text, gnutls_priority_t *prio)
+{
+    const char *errpos = NULL;
+    int rv = sslx_compat_make_priority(pconf, prio, text, &errpos);
+
+    return rv < 0 ? apr_psprintf(ptemp, "priority string '%s' rejected at "
+                                 "'%s': %s", text, errpos ? errpos : "",
+                                 gnutls_strerror(rv))
+                  : NULL;
+}
+
+/* Whether text enables a version below TLS 1.3. */
+static int below_tls13(apr_pool_t *ptemp, const char *text)
+{
+    gnutls_priority_t prio;
+    const unsigned *list;
+    int i, n, below = 1;
+
+    if (sslx_compat_make_priority(ptemp, &prio, text, NULL) < 0) {
+        return 1;
+    }
+    n = gnutls_priority_protocol_list(prio, &list);
+    for (i = 0, below = 0; i < n; i++) {
+        below |= list[i] != GNUTLS_TLS1_3;
+    }
+    return below;
+}
+
+/* A fragment that lists the ciphers of text again, those of the TLS 1.3
+ * suites in ids first: GnuTLS offers TLS 1.3 suites in cipher order, and
+ * a backend that follows the client's order then picks one of them. */
+static const char *tls13_first(apr_pool_t *ptemp, const char *text,
+                               const apr_array_header_t *ids)
+{
+    gnutls_cipher_algorithm_t cipher;
+    gnutls_priority_t prio;
+    const unsigned *list;
+    const char *frag = "-CIPHER-ALL";
+    unsigned char id[2];
+    int i, n;
+
+    for (i = 0; i < ids->nelts; i++) {
+        id[0] = (unsigned char)(APR_ARRAY_IDX(ids, i, apr_uint16_t) >> 8);
+        id[1] = (unsigned char)APR_ARRAY_IDX(ids, i, apr_uint16_t);
+        if (sslx_cipher_suite_cipher(id, &cipher) == 0) {
+            frag = apr_pstrcat(ptemp, frag, ":+",
+                               gnutls_cipher_get_name(cipher), NULL);
+        }
+    }
+    if (sslx_compat_make_priority(ptemp, &prio, text, NULL) < 0) {
+        return frag;
+    }
+    n = gnutls_priority_cipher_list(prio, &list);
+    for (i = 0; i < n; i++) {
+        frag = apr_pstrcat(ptemp, frag, ":+", gnutls_cipher_get_name(
+                               (gnutls_cipher_algorithm_t)list[i]), NULL);
+    }
+    return frag;
+}
+
+/* The cipher fragment of the offer.  With a TLS 1.3 list: when no older
+ * version is enabled, the list alone; else the ciphers of both lists
+ * (the TLS 1.3 names bring theirs), those of the TLS 1.3 list first, and
+ * sslx_proxy.c checks the backend's choice after the handshake. */
+static const char *offered_ciphers(apr_pool_t *ptemp,
+                                   const sslx_proxy_conf_t *pc,
+                                   const char **perr)
+{
+    const char *frag = pc->cipher_prio, *only13;
+
+    if (!pc->tls13_list) {
+        return frag;
+    }
+    only13 = sslx_compat_cipher_priority(ptemp, pc->tls13_list, perr);
+    if (!only13 || !below_tls13(ptemp, priority_text(ptemp, pc, only13))) {
+        return only13;
+    }
+    if (pc->cipher_spec && !(frag = sslx_compat_cipher_priority(ptemp,
+            apr_pstrcat(ptemp, pc->cipher_spec, ":", pc->tls13_list, NULL),
+            perr))) {
+        return NULL;
+    }
+    return apr_pstrcat(ptemp, frag ? frag : "", frag ? ":" : "",
+                       tls13_first(ptemp, priority_text(ptemp, pc, frag),
+                                   pc->tls13_ids), NULL);
+}
+
+/* The offer, and with both lists the one-argument list alone, which
+ * judges a TLS 1.2 choice. */
+static const char *make_priorities(apr_pool_t *pconf, apr_pool_t *ptemp,
+                                   const sslx_proxy_conf_t *pc,
+                                   sslx_proxy_tls_t *tls)
+{
+    const char *err = NULL, *ciphers = offered_ciphers(ptemp, pc, &err);
+
+    if (pc->tls13_list && !ciphers) {
+        return apr_pstrcat(ptemp, "SSLXProxyCipherSuite TLSv1.3: ", err,
+                           NULL);
+    }
+    err = make_priority(pconf, ptemp, priority_text(ptemp, pc, ciphers),
+                        &tls->priority);
+    if (err || !pc->tls13_list || !pc->cipher_spec) {
+        return err;
+    }
+    return make_priority(pconf, ptemp,
+                         priority_text(ptemp, pc, pc->cipher_prio),
+                         &tls->tls12_only);
 }
 
 static const char *load_trust(apr_pool_t *pconf, apr_pool_t *ptemp,
@@ -63,7 +176,7 @@ static const char *build(apr_pool_t *pconf, apr_pool_t *ptemp,
                          const sslx_proxy_conf_t *pc, sslx_proxy_tls_t **ptls)
 {
     sslx_proxy_tls_t *tls = apr_pcalloc(pconf, sizeof(*tls));
-    const char *prio = priority_text(ptemp, pc), *errpos = NULL, *err;
+    const char *err;
     int rv;
 
     tls->conf = pc;
@@ -74,11 +187,8 @@ static const char *build(apr_pool_t *pconf, apr_pool_t *ptemp,
     if ((rv = sslx_cert_make_creds(pconf, &tls->creds)) < 0) {
         return sslx_log_describe(ptemp, "allocating credentials", rv);
     }
-    if ((rv = sslx_compat_make_priority(pconf, &tls->priority, prio,
-                                        &errpos)) < 0) {
-        return apr_psprintf(ptemp, "priority string '%s' rejected at '%s':"
-                            " %s", prio, errpos ? errpos : "",
-                            gnutls_strerror(rv));
+    if ((err = make_priorities(pconf, ptemp, pc, tls)) != NULL) {
+        return err;
     }
     if ((err = load_trust(pconf, ptemp, pc, tls)) != NULL) {
         return err;
@@ -95,13 +205,14 @@ static const char *build(apr_pool_t *pconf, apr_pool_t *ptemp,
 /* Settings that build the same objects have the same identity. */
 static const char *identity_of(apr_pool_t *p, const sslx_proxy_conf_t *pc)
 {
-    return apr_psprintf(p, "%d|%d|%d|%d|%d|%d|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s",
+    return apr_psprintf(p, "%d|%d|%d|%d|%d|%d|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|"
+                        "%s",
                         pc->verify_mode, pc->verify_depth, pc->crl_check,
                         pc->check_peer_name, pc->check_peer_cn,
                         pc->check_peer_expire, pc->ca_file, pc->ca_path,
                         pc->crl_file, pc->crl_path, pc->machine_file,
                         pc->machine_path, pc->machine_chain, pc->priorities,
-                        pc->protocol_prio, pc->cipher_prio);
+                        pc->protocol_prio, pc->cipher_prio, pc->tls13_list);
 }
 
 static int fail(server_rec *s, const char *where, const char *err)

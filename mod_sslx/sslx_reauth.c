@@ -191,28 +191,6 @@ static int reauthenticate(request_rec *r, sslx_conn_t *sc,
 
 /* ---- a stricter cipher suite per directory -------------------------- */
 
-static int suite_allowed(gnutls_priority_t prio, gnutls_session_t session)
-{
-    unsigned char current[2], id[2];
-    unsigned idx, sidx;
-    int rv;
-
-    if (sslx_cipher_session_id(session, current) != 0) {
-        return 0;
-    }
-    for (idx = 0;; idx++) {
-        rv = gnutls_priority_get_cipher_suite_index(prio, idx, &sidx);
-        if (rv == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
-            return 0;
-        }
-        if (rv == 0 && gnutls_cipher_suite_info(sidx, id, NULL, NULL, NULL,
-                                                NULL)
-            && !memcmp(id, current, 2)) {
-            return 1;
-        }
-    }
-}
-
 static int cipher_refused(request_rec *r, const char *why)
 {
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSLXLOGNO(01907)
@@ -223,28 +201,6 @@ static int cipher_refused(request_rec *r, const char *why)
 
 /* SSLXCipherSuite TLSv1.3 in a directory: whether the connection's
  * TLS 1.3 suite is listed; no list allows every suite. */
-static int tls13_suite_allowed(const apr_array_header_t *allowed,
-                               gnutls_session_t session)
-{
-    unsigned char current[2];
-    apr_uint16_t id;
-    int i;
-
-    if (!allowed) {
-        return 1;
-    }
-    if (sslx_cipher_session_id(session, current) != 0) {
-        return 0;
-    }
-    id = (apr_uint16_t)((current[0] << 8) | current[1]);
-    for (i = 0; i < allowed->nelts; i++) {
-        if (APR_ARRAY_IDX(allowed, i, apr_uint16_t) == id) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* mod_ssl's per-directory SSLCipherSuite: renegotiate TLS 1.2 to the
  * directory's suites; nothing else can change a running connection.  As
  * in mod_ssl, that list says nothing about TLS 1.3 connections, which
@@ -258,11 +214,12 @@ static int enforce_cipher_suite(request_rec *r, sslx_conn_t *sc,
     int status;
 
     if (gnutls_protocol_get_version(sc->session) == GNUTLS_TLS1_3) {
-        return tls13_suite_allowed(dc->tls13_suites, sc->session)
+        return !dc->tls13_suites
+               || sslx_cipher_session_in(sc->session, dc->tls13_suites)
                ? OK : cipher_refused(r, "TLS 1.3 cannot renegotiate");
     }
     if (!dc->cipher_priority
-        || suite_allowed(dc->cipher_priority, sc->session)) {
+        || sslx_cipher_session_allowed(sc->session, dc->cipher_priority)) {
         return OK;
     }
     if (r->connection->master) {
@@ -281,7 +238,7 @@ static int enforce_cipher_suite(request_rec *r, sslx_conn_t *sc,
         return cipher_refused(r, "the renegotiation failed");
     }
     sslx_vars_conn_ready(sc);
-    return suite_allowed(dc->cipher_priority, sc->session)
+    return sslx_cipher_session_allowed(sc->session, dc->cipher_priority)
            ? OK : cipher_refused(r, "the client chose no allowed suite");
 }
 

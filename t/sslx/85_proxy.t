@@ -23,9 +23,9 @@ my $moddir = Apache::Test::vars('sslx_modulesdir');
 my @proxy_mods = qw(mod_proxy.so mod_proxy_http.so mod_proxy_http2.so
                     mod_proxy_wstunnel.so);
 my @modules = ('sslx', have_modssl() ? ('modssl') : ());
-my @kinds = qw(good foreign revoked expired wrongname needcert);
+my @kinds = qw(good foreign revoked expired wrongname needcert aes128);
 
-plan tests => 13 + 20 * @modules,
+plan tests => 14 + 26 * @modules,
     need { 'mod_proxy is needed' => !grep { !-f "$moddir/$_" } @proxy_mods };
 
 my $pki = pki();
@@ -39,10 +39,12 @@ my %cert = (
     expired   => 'backend-expired',
     wrongname => 'a.ecdsa',
     needcert  => 'localhost.ecdsa',
+    aes128    => 'localhost.ecdsa',
 );
 my %extra = (
     needcert => "SSLVerifyClient require\n"
               . "SSLCACertificateFile $pki/client-ca.crt",
+    aes128   => 'SSLCipherSuite TLSv1.3 TLS_AES_128_GCM_SHA256',
 );
 
 sub common_conf {
@@ -56,7 +58,8 @@ ScriptAlias /cgi/ "$docroot/cgi/"
 <Directory "$docroot/cgi">
     Options +ExecCGI
 </Directory>
-LogFormat "%p|%H|%{SSL_CLIENT_S_DN_CN}x|%{SSL_SESSION_RESUMED}x|%r|%>s" probe
+LogFormat "%p|%H|%{SSL_CLIENT_S_DN_CN}x|%{SSL_SESSION_RESUMED}x|%r|%>s|%{SSL_CIPHER}x" probe
+Alias /t13/ "$docroot/"
 EOC
 }
 
@@ -124,6 +127,19 @@ sub routes {
     ProxyPass /$m/anyname/ https://127.0.0.1:$wn/
     <Proxy "https://127.0.0.1:$wn/">
         SSLXProxyCheckPeerName off
+    </Proxy>
+    # Shares the worker of /fresh/ (its URL is a prefix), whose
+    # connections are never reused: each request has a handshake made
+    # under this section's settings.
+    ProxyPass /$m/t13/ https://127.0.0.1:$port{$m}{good}/t13/
+    ProxyPass /$m/t13aes128/ https://localhost:$port{$m}{aes128}/t13/
+    <Proxy "https://*/t13/*">
+        SSLProxyCipherSuite TLSv1.3 TLS_CHACHA20_POLY1305_SHA256
+    </Proxy>
+    ProxyPass /$m/only13/ https://localhost:$port{$m}{aes128}/only13/
+    <Proxy "https://*/only13/*">
+        SSLProxyProtocol TLSv1.3
+        SSLProxyCipherSuite TLSv1.3 TLS_CHACHA20_POLY1305_SHA256
     </Proxy>
 EOR
 }
@@ -250,6 +266,24 @@ for my $m (@modules) {
        . 'certificate of the <Proxy> section') or show($r);
     like(read_file($alog) // '', qr/^\d+\|HTTP\/1\.1\|alice\|[^|]*\|GET \/ok\.txt/m,
          '... which the backend saw (alice)');
+    $r = get("/$m/t13/ok.txt");
+    is($r->{code}, '200', "$m backend: 200 under SSLProxyCipherSuite TLSv1.3 "
+       . 'in a <Proxy> section') or show($r);
+    like(read_file($alog) // '', qr{\|GET /t13/ok\.txt HTTP/1\.1\|200\|TLS_CHACHA20_POLY1305_SHA256$}m,
+         '... and the backend served it on the suite that list names');
+    my $p128 = $port{$m}{aes128};
+    $r = get("/$m/t13aes128/ok.txt");
+    is($r->{code}, '502', "$m backend that only takes TLS_AES_128_GCM_SHA256: 502")
+        or show($r);
+    ok(front_log_has(qr/SSLX02206: TLS to backend localhost \(127\.0\.0\.1:$p128\) failed: it chose the cipher suite TLS_AES_128_GCM_SHA256, which SSLXProxyCipherSuite TLSv1\.3 leaves out/),
+       '... one log line names the backend and says why')
+        or diag(substr(read_file($felog) // '', $log0));
+    $r = get("/$m/only13/ok.txt");
+    is($r->{code}, '502', "$m backend, the same under SSLProxyProtocol TLSv1.3: 502")
+        or show($r);
+    ok(front_log_has(qr/SSLX02206: TLS to backend localhost \(127\.0\.0\.1:$p128\) failed: the backend sent alert/),
+       '... refused by the backend: TLS_AES_128_GCM_SHA256 was not even offered')
+        or diag(substr(read_file($felog) // '', $log0));
     $r = get("/$m/anyname/ok.txt");
     is($r->{code}, '200', "$m backend for another name: 200 under "
        . 'SSLXProxyCheckPeerName off in its <Proxy> section') or show($r);
@@ -370,4 +404,15 @@ $r = httpd_configtest("$cdir/conf/httpd.conf");
 ok($r->{rc} != 0 && ($r->{out} . $r->{err})
        =~ /SSLXProxyVerify needs SSLXProxyCACertificateFile/,
    'SSLXProxyVerify require without CAs is refused at httpd -t')
+    or diag($r->{out}, $r->{err});
+write_file("$cdir/conf/httpd.conf", <<EOC);
+@{[ common_conf($cdir) ]}
+LoadModule proxy_module "$moddir/mod_proxy.so"
+SSLProxyCipherSuite TLSv1.3 TLS_AES_256_GCM_SHA384:ECDHE-RSA-AES128-SHA
+Listen 127.0.0.1:@{[ free_port() ]}
+EOC
+$r = httpd_configtest("$cdir/conf/httpd.conf");
+ok($r->{rc} != 0 && ($r->{out} . $r->{err})
+       =~ /SSLProxyCipherSuite TLSv1\.3: 'ECDHE-RSA-AES128-SHA' is no TLS 1\.3 cipher suite/,
+   'a TLS 1.2 suite in SSLProxyCipherSuite TLSv1.3 is refused at httpd -t, named')
     or diag($r->{out}, $r->{err});
