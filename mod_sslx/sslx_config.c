@@ -503,14 +503,10 @@ static const char *use_system_profile(cmd_parms *cmd)
     return NULL;
 }
 
-/* "SSLXCipherSuite TLSv1.3 list" in a directory (OpenSSL's ciphersuites
- * syntax: names separated by colons).  mod_ssl refuses it there; here a
- * TLS 1.3 connection on a suite the list leaves out gets 403. */
-static const char *dir_tls13_suites(cmd_parms *cmd, sslx_dir_conf_t *dc,
-                                    const char *list)
+const char *sslx_config_tls13_list(cmd_parms *cmd, const char *list,
+                                   apr_array_header_t **pids)
 {
-    const char *bad = sslx_cipher_tls13_list(cmd->pool, list,
-                                             &dc->tls13_suites);
+    const char *bad = sslx_cipher_tls13_list(cmd->pool, list, pids);
 
     return bad ? apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: '", bad,
                              "' is no TLS 1.3 cipher suite GnuTLS knows",
@@ -519,14 +515,17 @@ static const char *dir_tls13_suites(cmd_parms *cmd, sslx_dir_conf_t *dc,
 }
 
 /* In a directory, as in mod_ssl: one list for TLS 1.2 and below
- * (optionally named "SSL"), which leaves TLS 1.3 alone. */
+ * (optionally named "SSL"), which leaves TLS 1.3 alone.  "TLSv1.3 list"
+ * (mod_ssl refuses it there): a TLS 1.3 connection on a suite the list
+ * leaves out gets 403. */
 static const char *dir_cipher_suite(cmd_parms *cmd, void *dc, const char *a1,
                                     const char *a2)
 {
     const char *prio, *err = NULL;
 
     if (a2 && !strcasecmp(a1, "TLSv1.3")) {
-        return dir_tls13_suites(cmd, dc, a2);
+        return sslx_config_tls13_list(cmd, a2,
+                     &((sslx_dir_conf_t *)dc)->tls13_suites);
     }
     if (a2 && strcasecmp(a1, "SSL") != 0) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", a1, ": expected "

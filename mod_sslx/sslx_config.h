@@ -124,6 +124,12 @@ const char *sslx_config_dir_arg(cmd_parms *cmd, const char *arg,
  * naming the directive. */
 const char *sslx_config_check_priority(cmd_parms *cmd, const char *text);
 
+/* An OpenSSL TLS 1.3 suite list (names separated by colons) as suite
+ * ids in *pids; NULL, or a message naming the directive and the name
+ * that is no TLS 1.3 suite. */
+const char *sslx_config_tls13_list(cmd_parms *cmd, const char *list,
+                                   apr_array_header_t **pids);
+
 /* "SSLCipherSuite TLSv1.3 list" (and OpenSSL's Ciphersuites command)
  * in server context. */
 const char *sslx_config_set_tls13_suites(cmd_parms *cmd, const char *list);

@@ -12,7 +12,6 @@
 #include <http_core.h>
 
 #include "sslx_config.h"
-#include "sslx_cipher.h"
 #include "sslx_compat.h"
 #include "sslx_proxy_config.h"
 
@@ -267,16 +266,12 @@ const char *sslx_proxy_config_set_protocol(cmd_parms *cmd, void *dc,
 static const char *set_tls13_suites(cmd_parms *cmd, sslx_proxy_conf_t *pc,
                                     const char *list)
 {
-    const char *bad = sslx_cipher_tls13_list(cmd->pool, list,
-                                             &pc->tls13_ids);
+    const char *err = sslx_config_tls13_list(cmd, list, &pc->tls13_ids);
 
-    if (bad) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, " TLSv1.3: '", bad,
-                           "' is no TLS 1.3 cipher suite GnuTLS knows",
-                           NULL);
+    if (!err) {
+        pc->tls13_list = list;
     }
-    pc->tls13_list = list;
-    return NULL;
+    return err;
 }
 
 const char *sslx_proxy_config_set_cipher_suite(cmd_parms *cmd, void *dc,
