@@ -23,9 +23,9 @@ my $moddir = Apache::Test::vars('sslx_modulesdir');
 my @proxy_mods = qw(mod_proxy.so mod_proxy_http.so mod_proxy_http2.so
                     mod_proxy_wstunnel.so);
 my @modules = ('sslx', have_modssl() ? ('modssl') : ());
-my @kinds = qw(good foreign revoked expired wrongname needcert aes128);
+my @kinds = qw(good foreign revoked expired wrongname needcert aes128 chacha12);
 
-plan tests => 14 + 26 * @modules,
+plan tests => 14 + 28 * @modules,
     need { 'mod_proxy is needed' => !grep { !-f "$moddir/$_" } @proxy_mods };
 
 my $pki = pki();
@@ -40,11 +40,13 @@ my %cert = (
     wrongname => 'a.ecdsa',
     needcert  => 'localhost.ecdsa',
     aes128    => 'localhost.ecdsa',
+    chacha12  => 'localhost.ecdsa',
 );
 my %extra = (
     needcert => "SSLVerifyClient require\n"
               . "SSLCACertificateFile $pki/client-ca.crt",
     aes128   => 'SSLCipherSuite TLSv1.3 TLS_AES_128_GCM_SHA256',
+    chacha12 => 'SSLCipherSuite ECDHE-ECDSA-CHACHA20-POLY1305',
 );
 
 sub common_conf {
@@ -139,6 +141,12 @@ sub routes {
     ProxyPass /$m/only13/ https://localhost:$port{$m}{aes128}/only13/
     <Proxy "https://*/only13/*">
         SSLProxyProtocol TLSv1.3
+        SSLProxyCipherSuite TLSv1.3 TLS_CHACHA20_POLY1305_SHA256
+    </Proxy>
+    ProxyPass /$m/tls12/ https://localhost:$port{$m}{chacha12}/tls12/
+    <Proxy "https://*/tls12/*">
+        SSLProxyProtocol TLSv1.2
+        SSLProxyCipherSuite ECDHE-ECDSA-AES256-GCM-SHA384
         SSLProxyCipherSuite TLSv1.3 TLS_CHACHA20_POLY1305_SHA256
     </Proxy>
 EOR
@@ -283,6 +291,15 @@ for my $m (@modules) {
         or show($r);
     ok(front_log_has(qr/SSLX02206: TLS to backend localhost \(127\.0\.0\.1:$p128\) failed: the backend sent alert/),
        '... refused by the backend: TLS_AES_128_GCM_SHA256 was not even offered')
+        or diag(substr(read_file($felog) // '', $log0));
+    # The TLS 1.3 list brings CHACHA20 into the TLS 1.2 offer too; the
+    # one-argument list still decides which TLS 1.2 suite is accepted.
+    my $p12 = $port{$m}{chacha12};
+    $r = get("/$m/tls12/ok.txt");
+    is($r->{code}, '502', "$m backend that only takes ECDHE-ECDSA-CHACHA20-POLY1305 "
+       . 'over TLS 1.2: 502') or show($r);
+    ok(front_log_has(qr/SSLX02206: TLS to backend localhost \(127\.0\.0\.1:$p12\) failed: it chose the cipher suite ECDHE-ECDSA-CHACHA20-POLY1305, which SSLXProxyCipherSuite leaves out/),
+       '... one log line names the backend and says why')
         or diag(substr(read_file($felog) // '', $log0));
     $r = get("/$m/anyname/ok.txt");
     is($r->{code}, '200', "$m backend for another name: 200 under "
