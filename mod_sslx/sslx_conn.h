@@ -53,6 +53,10 @@ typedef struct {
     const char *alpn;           /* protocol chosen via ALPN, or NULL */
     unsigned client_max_version; /* highest the ClientHello offers */
     int hello_seen;             /* the first ClientHello fixed the vhost */
+    int renegotiating;          /* in a TLS 1.2 renegotiation the server
+                                 * started (sslx_io_reauthenticate) */
+    int hello_asks_ticket;      /* its ClientHello has a session_ticket
+                                 * extension */
     int challenge;              /* the handshake answered an ACME
                                  * challenge (sslx_md.c): no request is
                                  * served */

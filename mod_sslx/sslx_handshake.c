@@ -39,6 +39,7 @@ typedef struct {
     unsigned max_version;           /* highest version offered */
     const unsigned char *ticket_name; /* SSLX_TICKET_NAME_SIZE bytes into
                                        * the hello, or NULL */
+    int ticket_ext;                 /* a TLS 1.2 session_ticket extension */
 } sni_parse_t;
 
 /* Host names only: letters, digits, '-', '.', '_' (a lenient but safe set;
@@ -129,6 +130,7 @@ static void read_ticket_name(sni_parse_t *sni, unsigned tls_id,
     unsigned id_len;
 
     if (tls_id == SSLX_EXT_SESSION_TICKET) {
+        sni->ticket_ext = 1;
         sni->ticket_name = size >= SSLX_TICKET_NAME_SIZE ? data : NULL;
         return;
     }
@@ -303,6 +305,20 @@ static int later_hello(sslx_conn_t *sc, const sni_parse_t *sni)
     return GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER;
 }
 
+/* A renegotiation the server started ignores the ticket the client
+ * offers (its priority says %NO_TICKETS: resuming would bring no
+ * certificate).  GnuTLS clients still expect the NewSessionTicket their
+ * first handshake arranged, and GnuTLS servers send it only with tickets
+ * on: once the hello has been read, they are switched back on for the
+ * rest of this handshake, which then issues a fresh ticket as OpenSSL
+ * servers do. */
+static void reissue_ticket(sslx_conn_t *sc)
+{
+    if (sc->renegotiating && sc->hello_asks_ticket) {
+        gnutls_session_ticket_enable_client(sc->session);
+    }
+}
+
 static int client_hello_hook(gnutls_session_t session, unsigned int htype,
                              unsigned when, unsigned int incoming,
                              const gnutls_datum_t *msg)
@@ -311,8 +327,11 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
     sni_parse_t sni;
     int rv;
 
-    if (htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || when != GNUTLS_HOOK_PRE
-        || !incoming) {
+    if (htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || !incoming) {
+        return 0;
+    }
+    if (when == GNUTLS_HOOK_POST) {
+        reissue_ticket(sc);
         return 0;
     }
     sni.pool = sc->c->pool;
@@ -320,6 +339,7 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
     sni.alpn = NULL;
     sni.alpn_malformed = 0;
     sni.ticket_name = NULL;
+    sni.ticket_ext = 0;
     /* legacy_version leads the hello; supported_versions may raise it. */
     sni.max_version = msg->size >= 2 ? (msg->data[0] << 8) | msg->data[1]
                                      : 0;
@@ -333,6 +353,7 @@ static int client_hello_hook(gnutls_session_t session, unsigned int htype,
         return 0;
     }
     if (sc->hello_seen) {
+        sc->hello_asks_ticket = sni.ticket_ext;
         return later_hello(sc, &sni);
     }
     sc->hello_seen = 1;
@@ -387,7 +408,7 @@ void sslx_handshake_setup(sslx_conn_t *sc)
 {
     gnutls_handshake_set_hook_function(sc->session,
                                        GNUTLS_HANDSHAKE_CLIENT_HELLO,
-                                       GNUTLS_HOOK_PRE, client_hello_hook);
+                                       GNUTLS_HOOK_BOTH, client_hello_hook);
 }
 
 void sslx_handshake_log_failure(sslx_conn_t *sc, const char *what, int rv)

@@ -798,7 +798,9 @@ apr_status_t sslx_io_reauthenticate(sslx_conn_t *sc,
             return status;
         }
     }
+    sc->renegotiating = !tls13;
     rv = drive(sc, tls13);
+    sc->renegotiating = 0;
     if (rv < 0) {
         return reauth_failed(sc, tls13, rv);
     }

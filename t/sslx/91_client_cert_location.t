@@ -21,7 +21,7 @@ my $h2 = $mpm ne 'prefork'
          && Apache::Test::have_module('mod_http2.c')
          && run_cmd([qw(curl --version)])->{out} =~ /\bHTTP2\b/;
 
-plan tests => 63, need_cgi,
+plan tests => 65, need_cgi,
     need { 'gnutls-cli is needed' => have_cmd('gnutls-cli'),
            'openssl is needed'    => have_cmd('openssl') };
 
@@ -144,6 +144,21 @@ is(($s->{response} || {})->{code}, 200, 'TLS 1.2, openssl s_client: 200')
     or diag($s->{out}, $s->{err});
 is(SSLXTest::parse_env(($s->{response} || {})->{body})->{SSL_CLIENT_VERIFY},
    'SUCCESS', '... SSL_CLIENT_VERIFY=SUCCESS');
+
+# A GnuTLS client offers the ticket of its first handshake again and
+# waits for a new one: the renegotiation ignores the ticket (resuming
+# would bring no certificate) and still issues one.
+for my $prio ('NORMAL:-VERS-TLS1.3', 'NORMAL:-VERS-TLS1.3:%NO_TICKETS') {
+    $g = gnutls_cli(port => $port, sni => 'localhost', priority => $prio,
+                    request => get_req('/cc/need/env.cgi'),
+                    args => [client_cert_args('gnutls-cli' => 'alice')]);
+    my $env = SSLXTest::parse_env(($g->{response} || {})->{body});
+    is(($g->{response} || {})->{code} . ' '
+       . ($env->{SSL_CLIENT_VERIFY} // '-') . ' '
+       . ($env->{SSL_SESSION_RESUMED} // '-'), '200 SUCCESS Initial',
+       "TLS 1.2, gnutls-cli --priority $prio: renegotiation, 200, SUCCESS, "
+       . 'not resumed') or diag($g->{out}, $g->{err});
+}
 
 $off = log_offset();
 $r = curl(undef, '/cc/need/env.cgi', @tls12);
