@@ -49,21 +49,23 @@ static const char *make_priority(apr_pool_t *pconf, apr_pool_t *ptemp,
                   : NULL;
 }
 
-/* Whether text enables a version below TLS 1.3. */
+/* Whether text enables a version below TLS 1.3 (or cannot be read). */
 static int below_tls13(apr_pool_t *ptemp, const char *text)
 {
     gnutls_priority_t prio;
     const unsigned *list;
-    int i, n, below = 1;
+    int i, n;
 
-    if (sslx_compat_make_priority(ptemp, &prio, text, NULL) < 0) {
+    if (sslx_compat_make_priority(ptemp, &prio, text, NULL) < 0
+        || (n = gnutls_priority_protocol_list(prio, &list)) <= 0) {
         return 1;
     }
-    n = gnutls_priority_protocol_list(prio, &list);
-    for (i = 0, below = 0; i < n; i++) {
-        below |= list[i] != GNUTLS_TLS1_3;
+    for (i = 0; i < n; i++) {
+        if (list[i] != GNUTLS_TLS1_3) {
+            return 1;
+        }
     }
-    return below;
+    return 0;
 }
 
 /* A fragment that lists the ciphers of text again, those of the TLS 1.3
